@@ -1,0 +1,124 @@
+import type { Change } from "./schema.js";
+
+/** The in-memory world that tools read and change; every change is recorded. */
+
+export type WorldRecord = Record<string, unknown> & { id: string };
+export type WorldData = Record<string, WorldRecord[]>;
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+function asRecords(items: Record<string, unknown>[], collection: string): WorldRecord[] {
+  return items.map((item, i) => {
+    const id = item.id;
+    if (typeof id !== "string" && typeof id !== "number") {
+      throw new Error(`world.${collection}[${i}] has no id`);
+    }
+    return { ...item, id: String(id) };
+  });
+}
+
+/** The domain's base world with the scenario's fixture merged over it, record by record (by id). */
+export function mergeWorld(
+  base: Record<string, Record<string, unknown>[]>,
+  fixture: Record<string, Record<string, unknown>[]>,
+): WorldData {
+  const out: WorldData = {};
+  for (const [name, items] of Object.entries(base)) out[name] = asRecords(clone(items), name);
+  for (const [name, items] of Object.entries(fixture)) {
+    const list = out[name] ?? [];
+    for (const item of asRecords(clone(items), name)) {
+      const at = list.findIndex((r) => r.id === item.id);
+      if (at >= 0) list[at] = { ...list[at], ...item } as WorldRecord;
+      else list.push(item);
+    }
+    out[name] = list;
+  }
+  return out;
+}
+
+/** A mutable world with a change log. Tools get one of these and nothing else. */
+export class World {
+  private readonly data: WorldData;
+  readonly changes: Change[] = [];
+  /** Which tool is running, so that changes name it. */
+  currentTool: string | undefined;
+
+  constructor(data: WorldData) {
+    this.data = clone(data);
+  }
+
+  /** A copy of all collections. */
+  snapshot(): WorldData {
+    return clone(this.data);
+  }
+
+  all(collection: string): WorldRecord[] {
+    return clone(this.data[collection] ?? []);
+  }
+
+  get(collection: string, id: string): WorldRecord | undefined {
+    const found = (this.data[collection] ?? []).find((r) => r.id === id);
+    return found ? clone(found) : undefined;
+  }
+
+  find(collection: string, where: (r: WorldRecord) => boolean): WorldRecord[] {
+    return clone((this.data[collection] ?? []).filter(where));
+  }
+
+  /** Set fields of one record; each field that really changes is logged. */
+  update(collection: string, id: string, patch: Record<string, unknown>): WorldRecord {
+    const rec = (this.data[collection] ?? []).find((r) => r.id === id);
+    if (!rec) throw new Error(`no ${collection} record ${id}`);
+    for (const [field, value] of Object.entries(patch)) {
+      const before = rec[field];
+      if (JSON.stringify(before) === JSON.stringify(value)) continue;
+      rec[field] = clone(value);
+      this.changes.push({
+        path: `${collection}.${id}.${field}`,
+        before: clone(before),
+        after: clone(value),
+        tool: this.currentTool,
+      });
+    }
+    return clone(rec);
+  }
+
+  /** Add a record; an id is made from the collection size when none is given. */
+  insert(
+    collection: string,
+    record: Record<string, unknown>,
+    idPrefix = collection.slice(0, 3).toUpperCase(),
+  ): WorldRecord {
+    const list = this.data[collection] ?? [];
+    this.data[collection] = list;
+    const id = typeof record.id === "string" ? record.id : `${idPrefix}-${1000 + list.length + 1}`;
+    const rec: WorldRecord = { ...clone(record), id };
+    list.push(rec);
+    this.changes.push({ path: `${collection}.${id}`, before: null, after: clone(rec), tool: this.currentTool });
+    return clone(rec);
+  }
+}
+
+/** Read `collection.id.field` (or `collection.id`) from a world. */
+export function readPath(data: WorldData, path: string): { found: boolean; value: unknown } {
+  const [collection, ...rest] = path.split(".");
+  if (!collection) return { found: false, value: undefined };
+  const list = data[collection];
+  if (!list) return { found: false, value: undefined };
+  // Ids may contain dots; match the longest id prefix.
+  for (let i = rest.length; i >= 1; i--) {
+    const id = rest.slice(0, i).join(".");
+    const rec = list.find((r) => r.id === id);
+    if (!rec) continue;
+    let value: unknown = rec;
+    for (const key of rest.slice(i)) {
+      if (value === null || typeof value !== "object") return { found: false, value: undefined };
+      if (!(key in value)) return { found: false, value: undefined };
+      value = (value as Record<string, unknown>)[key];
+    }
+    return { found: true, value };
+  }
+  return { found: false, value: undefined };
+}

@@ -1,0 +1,94 @@
+import { z } from "zod";
+
+/** The contract between the conversation engine and any bot, model or judge. */
+
+export const ToolCall = z.object({
+  id: z.string(),
+  name: z.string(),
+  args: z.unknown(),
+});
+export type ToolCall = z.infer<typeof ToolCall>;
+
+/** Provider-neutral chat messages: the customer is `user`, the bot is `assistant`. */
+export const Message = z.discriminatedUnion("role", [
+  z.object({ role: z.literal("user"), content: z.string() }),
+  z.object({
+    role: z.literal("assistant"),
+    content: z.string().default(""),
+    toolCalls: z.array(ToolCall).default([]),
+  }),
+  z.object({ role: z.literal("tool"), toolCallId: z.string(), name: z.string(), content: z.string() }),
+]);
+export type Message = z.infer<typeof Message>;
+
+export const Usage = z.object({
+  inputTokens: z.number().int().min(0),
+  outputTokens: z.number().int().min(0),
+  costUsd: z.number().min(0).optional(),
+  /** Calls answered from the on-disk cache cost nothing. */
+  cached: z.boolean().optional(),
+});
+export type Usage = z.infer<typeof Usage>;
+
+export const Handoff = z.object({ reason: z.string(), summary: z.string() });
+export type Handoff = z.infer<typeof Handoff>;
+
+export const BotTurn = z.object({
+  text: z.string().optional(),
+  toolCalls: z.array(ToolCall).optional(),
+  handoff: Handoff.optional(),
+  end: z.boolean().optional(),
+  usage: Usage.optional(),
+});
+export type BotTurn = z.infer<typeof BotTurn>;
+
+/** A tool as offered to a model: JSON Schema parameters. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+/** What the engine knows about the conversation; offline bots may use it, remote ones ignore it. */
+export interface ConversationContext {
+  /** A stable id for the conversation (used as the session id of HTTP bots). */
+  conversationId: string;
+  language: string;
+  scenarioId: string;
+  domain: string;
+}
+
+export interface RespondRequest {
+  messages: Message[];
+  tools: ToolSpec[];
+  system?: string;
+  signal: AbortSignal;
+  context: ConversationContext;
+  /** Force a call of this tool (judges use it for structured output). */
+  toolChoice?: string;
+  temperature?: number;
+  maxTokens?: number;
+}
+
+/** The bot under test (or a judge or customer simulator): answers one turn. */
+export interface Candidate {
+  id: string;
+  /** Model family, for the same-family judge warning (e.g. "gpt", "claude"). */
+  family?: string;
+  respond(req: RespondRequest): Promise<BotTurn>;
+  /** Releases sockets, child processes and the like. */
+  close?(): Promise<void>;
+}
+
+/** An error whose kind the executor records; anything else is a harness bug. */
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: "timeout" | "rate_limit" | "bad_response" | "candidate_error" | "config",
+    message: string,
+    readonly retryAfterMs?: number,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "ProviderError";
+  }
+}

@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { Conversation } from "../conversation/schema.js";
+import { EscalationOutcome, Grade, Verdict } from "../graders/schema.js";
+
+/** results.jsonl (one line per trial) and run.json: the only inputs of analysis and reports. */
+
+export const RESULTS_VERSION = 1;
+
+export const ResultLine = Conversation.extend({
+  v: z.literal(RESULTS_VERSION),
+  run: z.string(),
+  key: z.string(),
+  suite: z.string(),
+  scenario: z.string(),
+  domain: z.string(),
+  intent: z.string(),
+  tier: z.number().int().min(1).max(3),
+  language: z.string(),
+  volume: z.number().nullable(),
+  candidate: z.string(),
+  trial: z.number().int().min(0),
+  verdict: Verdict,
+  grades: z.array(Grade),
+  escalation: EscalationOutcome.nullable(),
+  started_at: z.string(),
+  ended_at: z.string(),
+});
+export type ResultLine = z.infer<typeof ResultLine>;
+
+export const RunMeta = z.object({
+  v: z.literal(RESULTS_VERSION),
+  run: z.string(),
+  package_version: z.string(),
+  git_commit: z.string().nullable(),
+  started_at: z.string(),
+  ended_at: z.string().nullable(),
+  status: z.enum(["running", "complete", "interrupted"]),
+  candidates: z.array(z.string()),
+  judge: z.string().nullable(),
+  suites: z.array(z.object({ suite: z.string(), file: z.string(), sha256: z.string(), scenarios: z.number() })),
+  config_sha256: z.string(),
+  options: z.object({
+    trials: z.number().int().nullable(),
+    max_turns: z.number().int(),
+    shard: z.object({ index: z.number().int(), count: z.number().int() }).nullable(),
+    globs: z.array(z.string()),
+  }),
+  planned_trials: z.number().int(),
+  /** Self-test and calibration figures, attached by those commands when present. */
+  selftest: z.unknown().optional(),
+  calibration: z.unknown().optional(),
+});
+export type RunMeta = z.infer<typeof RunMeta>;
+
+/** The key that identifies a trial across resume, shards and merges. */
+export function trialKey(suite: string, scenario: string, candidate: string, trial: number): string {
+  return `${suite}/${scenario}/${candidate}#${trial}`;
+}
