@@ -1,0 +1,350 @@
+import { z } from "zod";
+
+/**
+ * The Analysis: everything the reports show, computed from results.jsonl lines and run.json.
+ * summary.json is this object; the HTML, Markdown and gate read it and compute nothing new.
+ * Rates are 0–1. A `null` figure means "not computed": no data, or too little evidence to state it.
+ */
+
+export const ANALYSIS_VERSION = 1;
+
+/** A share with its Wilson interval; `rate`, `low` and `high` are null when `n` is 0. */
+export const Proportion = z.object({
+  count: z.number().int().min(0),
+  n: z.number().int().min(0),
+  rate: z.number().nullable(),
+  low: z.number().nullable(),
+  high: z.number().nullable(),
+});
+export type Proportion = z.infer<typeof Proportion>;
+
+/**
+ * A pass rate over graded trials (error verdicts excluded). When `sufficient` is false the cell has
+ * fewer distinct scenarios than `settings.min_scenarios`: the counts are kept, the rate and interval are null.
+ */
+export const PassRate = z.object({
+  passes: z.number().int().min(0),
+  n: z.number().int().min(0),
+  scenarios: z.number().int().min(0),
+  rate: z.number().nullable(),
+  low: z.number().nullable(),
+  high: z.number().nullable(),
+  sufficient: z.boolean(),
+});
+export type PassRate = z.infer<typeof PassRate>;
+
+export const Dimension = z.enum(["intent", "language", "tier"]);
+export type Dimension = z.infer<typeof Dimension>;
+
+/** Pass rate of one value of one dimension, e.g. language "de". Tier keys are "1", "2", "3". */
+export const GroupRate = z.object({
+  dimension: Dimension,
+  key: z.string(),
+  pass: PassRate,
+});
+export type GroupRate = z.infer<typeof GroupRate>;
+
+/** The escalation confusion matrix of one candidate (or one cell). */
+export const EscalationSummary = z.object({
+  counts: z.object({
+    correct_handoff: z.number().int(),
+    correct_no_handoff: z.number().int(),
+    missed: z.number().int(),
+    needless: z.number().int(),
+    late: z.number().int(),
+    /** Graded trials whose line has `escalation: null` (no escalation expectation was graded). */
+    unknown: z.number().int(),
+  }),
+  /** Trials where a hand-off was required: correct_handoff + late + missed. */
+  required: z.number().int(),
+  /** Trials where no hand-off was required: correct_no_handoff + needless. */
+  not_required: z.number().int(),
+  /** missed / required. */
+  missed_rate: Proportion,
+  /** late / required. */
+  late_rate: Proportion,
+  /** needless / not_required. */
+  needless_rate: Proportion,
+  /** missed / all trials with a known outcome: what a contact stream would see. */
+  missed_per_contact: Proportion,
+});
+export type EscalationSummary = z.infer<typeof EscalationSummary>;
+
+/** One cell of intent × language × tier for one candidate. */
+export const Cell = z.object({
+  intent: z.string(),
+  language: z.string(),
+  tier: z.number().int(),
+  pass: PassRate,
+  escalation: EscalationSummary,
+  /** Mean empathy on its own scale (usually 1–5), judge preferred over heuristic; null if not graded. */
+  empathy: z.number().nullable(),
+  empathy_kind: z.enum(["judge", "heuristic"]).nullable(),
+  /** Sum of the distinct scenarios' `volume`; null when any scenario in the cell has none. */
+  volume: z.number().nullable(),
+  cost_per_conversation: z.number().nullable(),
+  /** Share of graded trials that passed without any hand-off (the bot resolved the contact). */
+  resolution: Proportion,
+});
+export type Cell = z.infer<typeof Cell>;
+
+export const PassAtK = z.object({
+  k: z.number().int().min(1),
+  /** Mean over scenarios of C(c,k)/C(n,k) (τ-bench pass^k): all k trials pass. */
+  value: z.number().nullable(),
+  /** Scenarios with at least k graded trials, the ones the estimate averages over. */
+  scenarios: z.number().int(),
+});
+export type PassAtK = z.infer<typeof PassAtK>;
+
+export const ScoreDistribution = z.object({
+  criterion: z.string(),
+  /** Heuristic scores are an offline fallback and must be labelled as such wherever shown. */
+  kind: z.enum(["deterministic", "judge", "heuristic"]),
+  scale: z.tuple([z.number(), z.number()]),
+  n: z.number().int(),
+  mean: z.number().nullable(),
+  sd: z.number().nullable(),
+  p50: z.number().nullable(),
+  /** Integer scales: one bin per level; others: ten equal bins from scale[0] to scale[1]. */
+  histogram: z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int() })),
+});
+export type ScoreDistribution = z.infer<typeof ScoreDistribution>;
+
+/** Per-criterion results: the grader breakdown. */
+export const CriterionSummary = z.object({
+  criterion: z.string(),
+  kind: z.enum(["deterministic", "judge", "heuristic"]),
+  hard: z.boolean(),
+  graded: z.number().int(),
+  passed: z.number().int(),
+  failed: z.number().int(),
+  /** Recorded with `pass: null` (not decisive). */
+  undecided: z.number().int(),
+  errors: z.number().int(),
+  pass: Proportion,
+});
+export type CriterionSummary = z.infer<typeof CriterionSummary>;
+
+export const FailureExample = z.object({
+  key: z.string(),
+  suite: z.string(),
+  scenario: z.string(),
+  trial: z.number().int(),
+  reason: z.string(),
+});
+
+/** A criterion that failed trials, most frequent first, with a few examples. */
+export const TopFailure = z.object({
+  criterion: z.string(),
+  count: z.number().int(),
+  scenarios: z.number().int(),
+  examples: z.array(FailureExample),
+});
+export type TopFailure = z.infer<typeof TopFailure>;
+
+export const Percentiles = z.object({
+  n: z.number().int(),
+  mean: z.number().nullable(),
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  max: z.number().nullable(),
+});
+export type Percentiles = z.infer<typeof Percentiles>;
+
+export const CostSummary = z.object({
+  total_usd: z.number(),
+  /** Over all trials, errors included (they cost money too). */
+  per_conversation: z.number().nullable(),
+  /** total_usd / resolved; null when nothing was resolved. */
+  per_resolved: z.number().nullable(),
+  resolved: z.number().int(),
+  input_tokens: z.number().int(),
+  output_tokens: z.number().int(),
+  calls: z.number().int(),
+  cached_calls: z.number().int(),
+});
+export type CostSummary = z.infer<typeof CostSummary>;
+
+export const ClusteredSE = z.object({
+  /** Cluster-robust standard error of the pass rate, intents as clusters. */
+  se: z.number().nullable(),
+  /** The naive binomial standard error, for comparison. */
+  naive_se: z.number().nullable(),
+  clusters: z.number().int(),
+  /** (se / naive_se)²: how much clustering inflates the variance. */
+  design_effect: z.number().nullable(),
+  /** Normal interval on the pass rate from the clustered SE. */
+  low: z.number().nullable(),
+  high: z.number().nullable(),
+});
+export type ClusteredSE = z.infer<typeof ClusteredSE>;
+
+export const ErrorSummary = z.object({
+  total: z.number().int(),
+  rate: z.number().nullable(),
+  by_kind: z.record(z.string(), z.number().int()),
+});
+
+export const CandidateAnalysis = z.object({
+  candidate: z.string(),
+  trials: z.number().int(),
+  graded: z.number().int(),
+  scenarios: z.number().int(),
+  pass: PassRate,
+  /** Scenario-level: a scenario passes when all of its graded trials pass. */
+  scenario_pass: PassRate,
+  clustered: ClusteredSE,
+  pass_k: z.array(PassAtK),
+  by_intent: z.array(GroupRate),
+  by_language: z.array(GroupRate),
+  by_tier: z.array(GroupRate),
+  cells: z.array(Cell),
+  escalation: EscalationSummary,
+  scores: z.array(ScoreDistribution),
+  criteria: z.array(CriterionSummary),
+  cost: CostSummary,
+  latency: z.object({ conversation_ms: Percentiles, bot_turn_ms: Percentiles }),
+  errors: ErrorSummary,
+  top_failures: z.array(TopFailure),
+});
+export type CandidateAnalysis = z.infer<typeof CandidateAnalysis>;
+
+/** Two candidates on the scenarios both ran; `diff` is b − a. */
+export const PairedComparison = z.object({
+  a: z.string(),
+  b: z.string(),
+  /** "candidates" within the runs, or "baseline" when a is from the baseline run. */
+  source: z.enum(["candidates", "baseline"]),
+  shared_scenarios: z.number().int(),
+  /** Trials paired by (suite, scenario, trial index), both graded. */
+  pairs: z.number().int(),
+  a_rate: z.number().nullable(),
+  b_rate: z.number().nullable(),
+  diff: z.number().nullable(),
+  /** McNemar table over pairs. */
+  both_pass: z.number().int(),
+  a_only: z.number().int(),
+  b_only: z.number().int(),
+  neither: z.number().int(),
+  mcnemar_p: z.number().nullable(),
+  mcnemar_mid_p: z.number().nullable(),
+  /** Percentile interval of b − a from resampling scenarios (clusters of trials). */
+  bootstrap: z.object({
+    low: z.number().nullable(),
+    high: z.number().nullable(),
+    level: z.number(),
+    resamples: z.number().int(),
+  }),
+  /** mid-p below alpha and the bootstrap interval excludes 0. */
+  significant: z.boolean(),
+  better: z.string().nullable(),
+  sufficient: z.boolean(),
+});
+export type PairedComparison = z.infer<typeof PairedComparison>;
+
+export const Decision = z.enum(["automate", "automate_with_review", "keep_human", "insufficient_evidence"]);
+export type Decision = z.infer<typeof Decision>;
+
+export const ScopeCell = z.object({
+  intent: z.string(),
+  language: z.string(),
+  tier: z.number().int(),
+  decision: Decision,
+  /** Plain-words reasons: which threshold decided, with the figures. */
+  reasons: z.array(z.string()),
+  pass_low: z.number().nullable(),
+  missed_escalation_rate: z.number().nullable(),
+  empathy: z.number().nullable(),
+  empathy_kind: z.enum(["judge", "heuristic"]).nullable(),
+  /** Share of the benchmark's contacts this cell stands for (sums to 1 over a candidate's cells). */
+  weight: z.number(),
+  scenarios: z.number().int(),
+});
+export type ScopeCell = z.infer<typeof ScopeCell>;
+
+export const ScopePlan = z.object({
+  candidate: z.string(),
+  cells: z.array(ScopeCell),
+  /** "volume": every scenario has a volume; "equal": each scenario weighs the same (stated in notes). */
+  weighting: z.enum(["volume", "equal"]),
+  /** Volume-weighted shares of contacts by decision; they sum to 1. */
+  shares: z.object({
+    automate: z.number(),
+    automate_with_review: z.number(),
+    keep_human: z.number(),
+    insufficient_evidence: z.number(),
+  }),
+  cost: z.object({
+    currency: z.string(),
+    human_per_contact: z.number(),
+    review_per_contact: z.number(),
+    /** Bot cost per resolved contact over the automated cells (both kinds). */
+    bot_per_resolved: z.number().nullable(),
+    /** Expected cost per contact today (all human) and with the plan, contacts the bot cannot resolve go to a human. */
+    current_per_contact: z.number(),
+    planned_per_contact: z.number().nullable(),
+    savings_per_10k: z.number().nullable(),
+  }),
+  risk: z.object({
+    /** Expected missed escalations per 10,000 contacts of all contacts, from the automated cells. */
+    missed_escalations_per_10k: z.number().nullable(),
+    /** The same, from the cells automated without review only. */
+    missed_escalations_per_10k_unreviewed: z.number().nullable(),
+  }),
+  notes: z.array(z.string()),
+});
+export type ScopePlan = z.infer<typeof ScopePlan>;
+
+export const RunSummary = z.object({
+  run: z.string(),
+  status: z.string(),
+  started_at: z.string(),
+  ended_at: z.string().nullable(),
+  package_version: z.string(),
+  git_commit: z.string().nullable(),
+  judge: z.string().nullable(),
+  candidates: z.array(z.string()),
+  planned_trials: z.number().int(),
+  /** Lines read for this run after de-duplication. */
+  trials: z.number().int(),
+  selftest: z.unknown().optional(),
+  calibration: z.unknown().optional(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const Analysis = z.object({
+  v: z.literal(ANALYSIS_VERSION),
+  generated_at: z.string().nullable(),
+  settings: z.object({
+    /** Fewer distinct scenarios than this in a cell or group: insufficient evidence. */
+    min_scenarios: z.number().int(),
+    confidence: z.number(),
+    alpha: z.number(),
+    bootstrap_resamples: z.number().int(),
+    seed: z.number().int(),
+    /** Error verdicts are excluded from pass rates and reported under `errors`. */
+    errors: z.literal("excluded"),
+    policy: z.string().nullable(),
+  }),
+  runs: z.array(RunSummary),
+  baseline_runs: z.array(RunSummary),
+  totals: z.object({
+    lines: z.number().int(),
+    candidates: z.number().int(),
+    scenarios: z.number().int(),
+    intents: z.number().int(),
+    languages: z.number().int(),
+  }),
+  candidates: z.array(CandidateAnalysis),
+  comparisons: z.array(PairedComparison),
+  /** Each current candidate against its baseline counterpart; empty without a baseline. */
+  baseline: z.array(PairedComparison),
+  scope: z.array(ScopePlan),
+  /** The candidate the recommendation is about (largest automatable share, then pass rate). */
+  recommended: z.string().nullable(),
+  /** The recommendation in plain words, for leadership. */
+  recommendation: z.string(),
+  warnings: z.array(z.string()),
+});
+export type Analysis = z.infer<typeof Analysis>;
