@@ -1,0 +1,134 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse as parseYamlValue } from "yaml";
+import { z } from "zod";
+import { type Domain, DomainFile, type KbArticle, type ToolDeclaration, ToolsFile } from "./domain-schema.js";
+import { InputError, type Problem } from "./problems.js";
+import { parseYaml, type YamlSource, zodProblems } from "./yaml-source.js";
+
+/** Tools the engine offers in every domain, whatever the domain declares. */
+export const ENGINE_TOOLS: ToolDeclaration[] = [
+  {
+    name: "escalate_to_human",
+    description:
+      "Hand the conversation to a human agent. Use when policy requires it or the customer asks for a person. The summary must let the human continue without asking the customer to repeat themselves.",
+    parameters: {
+      type: "object",
+      properties: {
+        reason: { type: "string", description: "Why a person must take over (one of the domain's hand-off reasons)." },
+        summary: { type: "string", description: "What the customer needs and what was done so far." },
+      },
+      required: ["reason", "summary"],
+    },
+    mutates: false,
+    requires_verification: false,
+  },
+  {
+    name: "search_help_center",
+    description: "Search the help-centre articles (in the customer's language when available).",
+    parameters: {
+      type: "object",
+      properties: { query: { type: "string" } },
+      required: ["query"],
+    },
+    mutates: false,
+    requires_verification: false,
+  },
+];
+
+const domainJsonSchema = z.toJSONSchema(DomainFile, { io: "input" });
+const toolsJsonSchema = z.toJSONSchema(ToolsFile, { io: "input" });
+
+function readValidated<T>(
+  file: string,
+  schema: z.ZodType<T>,
+  jsonSchema: object,
+  problems: Problem[],
+): { value: T; source: YamlSource } | undefined {
+  if (!existsSync(file)) {
+    problems.push({ file, line: 1, col: 1, message: "file not found", hint: "every domain pack needs this file" });
+    return undefined;
+  }
+  const { source, problems: syntax } = parseYaml(file, readFileSync(file, "utf8"));
+  problems.push(...syntax);
+  if (!source) return undefined;
+  const parsed = schema.safeParse(source.value);
+  if (!parsed.success) {
+    problems.push(...zodProblems(source, parsed.error.issues, [], jsonSchema));
+    return undefined;
+  }
+  return { value: parsed.data, source };
+}
+
+/** Split optional YAML front matter from a Markdown article. */
+function readArticle(file: string, language: string): KbArticle {
+  const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
+  const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
+  const meta = (m ? parseYamlValue(m[1] ?? "") : {}) as Record<string, unknown> | null;
+  const body = (m ? m[2] : text) ?? "";
+  const heading = /^#\s+(.+)$/m.exec(body)?.[1];
+  return {
+    id: String(meta?.id ?? path.basename(file, ".md")),
+    language,
+    title: String(meta?.title ?? heading ?? path.basename(file, ".md")),
+    body: body.trim(),
+    intents: Array.isArray(meta?.intents) ? meta.intents.map(String) : [],
+  };
+}
+
+function readKb(dir: string): KbArticle[] {
+  if (!existsSync(dir)) return [];
+  const out: KbArticle[] = [];
+  for (const lang of readdirSync(dir).sort()) {
+    const langDir = path.join(dir, lang);
+    if (!existsSync(langDir) || !readdirSync(langDir, { withFileTypes: true }).length) continue;
+    for (const f of readdirSync(langDir).sort()) if (f.endsWith(".md")) out.push(readArticle(path.join(langDir, f), lang));
+  }
+  return out;
+}
+
+/** Load `<domainsDir>/<name>/domain.yaml` and what it names; problems are collected, not thrown. */
+export function loadDomain(domainsDir: string, name: string, problems: Problem[]): Domain | undefined {
+  const dir = path.join(domainsDir, name);
+  const before = problems.length;
+  const domainFile = readValidated(path.join(dir, "domain.yaml"), DomainFile, domainJsonSchema, problems);
+  if (!domainFile) return undefined;
+  const d = domainFile.value;
+  const tools = readValidated(path.join(dir, d.tools), ToolsFile, toolsJsonSchema, problems);
+  const worldPath = path.join(dir, d.world);
+  const worldSrc = existsSync(worldPath) ? parseYaml(worldPath, readFileSync(worldPath, "utf8")) : undefined;
+  if (worldSrc) problems.push(...worldSrc.problems);
+  const policyPath = path.join(dir, d.policy);
+  if (!existsSync(policyPath)) problems.push({ file: policyPath, line: 1, col: 1, message: "policy file not found" });
+  if (problems.length > before || !tools) return undefined;
+  return {
+    name: d.domain,
+    dir,
+    title: d.title,
+    policy: readFileSync(policyPath, "utf8"),
+    systemPrompt: d.system_prompt,
+    kb: readKb(path.join(dir, d.kb)),
+    tools: [...tools.value.tools, ...ENGINE_TOOLS],
+    world: (worldSrc?.source?.value ?? {}) as Domain["world"],
+    implementation: d.implementation,
+    handoffReasons: d.handoff_reasons,
+    verificationTool: d.verification_tool,
+  };
+}
+
+/** Names of the domain packs available in a folder. */
+export function listDomains(domainsDir: string): string[] {
+  if (!existsSync(domainsDir)) return [];
+  return readdirSync(domainsDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(path.join(domainsDir, e.name, "domain.yaml")))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** Load one domain or throw an InputError carrying its problems. */
+export function loadDomainOrThrow(domainsDir: string, name: string): Domain {
+  const problems: Problem[] = [];
+  const d = loadDomain(domainsDir, name, problems);
+  if (!d) throw new InputError(problems);
+  return d;
+}
