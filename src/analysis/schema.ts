@@ -75,6 +75,10 @@ export const Cell = z.object({
   intent: z.string(),
   language: z.string(),
   tier: z.number().int(),
+  /** All trials and distinct scenarios of the cell, error verdicts included. */
+  trials: z.number().int(),
+  scenarios: z.number().int(),
+  errors: z.number().int(),
   pass: PassRate,
   escalation: EscalationSummary,
   /** Mean empathy on its own scale (usually 1–5), judge preferred over heuristic; null if not graded. */
