@@ -26,6 +26,11 @@ export const PassRate = z.object({
   passes: z.number().int().min(0),
   n: z.number().int().min(0),
   scenarios: z.number().int().min(0),
+  /**
+   * The interval's sample size: n divided by the design effect of repeated trials of one scenario
+   * (never above n; equal to n with one trial per scenario). Null when insufficient.
+   */
+  effective_n: z.number().nullable(),
   rate: z.number().nullable(),
   low: z.number().nullable(),
   high: z.number().nullable(),

@@ -1,4 +1,4 @@
-import { type Rng, randomInt } from "./random.js";
+import type { Rng } from "./random.js";
 
 /** The statistics the analysis rests on: pure functions over counts and numbers. */
 
@@ -94,14 +94,18 @@ export function zFor(confidence: number): number {
 export function wilson(count: number, n: number, confidence = 0.95): { low: number; high: number } | null {
   if (n <= 0) return null;
   if (count < 0 || count > n) throw new RangeError(`wilson: count ${count} outside 0..${n}`);
+  return wilsonRate(count / n, n, confidence);
+}
+
+/** Wilson interval for an observed rate over a possibly fractional (effective) sample size n > 0. */
+export function wilsonRate(p: number, n: number, confidence = 0.95): { low: number; high: number } {
   const z = zFor(confidence);
-  const p = count / n;
   const z2 = z * z;
   const denom = 1 + z2 / n;
   const centre = (p + z2 / (2 * n)) / denom;
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
-  // Exact bounds at 0 and n, free of rounding.
-  return { low: count === 0 ? 0 : Math.max(0, centre - half), high: count === n ? 1 : Math.min(1, centre + half) };
+  // Exact bounds at 0 and 1, free of rounding.
+  return { low: p <= 0 ? 0 : Math.max(0, centre - half), high: p >= 1 ? 1 : Math.min(1, centre + half) };
 }
 
 /** P(X = k) and P(X ≤ k) for X ~ Binomial(n, 1/2). */
@@ -168,22 +172,33 @@ export function pairedBootstrap(
 ): { low: number; high: number } | null {
   const m = clusters.length;
   if (m === 0 || resamples <= 0) return null;
+  // Flat typed arrays: this loop runs resamples × scenarios times and dominates the analysis.
+  const ap = new Float64Array(m);
+  const an = new Float64Array(m);
+  const bp = new Float64Array(m);
+  const bn = new Float64Array(m);
+  clusters.forEach((c, i) => {
+    ap[i] = c.aPasses;
+    an[i] = c.aN;
+    bp[i] = c.bPasses;
+    bn[i] = c.bN;
+  });
   const diffs = new Float64Array(resamples);
   let used = 0;
   for (let r = 0; r < resamples; r++) {
-    let ap = 0;
-    let an = 0;
-    let bp = 0;
-    let bn = 0;
-    for (let i = 0; i < m; i++) {
-      const c = clusters[randomInt(rng, m)]!;
-      ap += c.aPasses;
-      an += c.aN;
-      bp += c.bPasses;
-      bn += c.bN;
+    let sap = 0;
+    let san = 0;
+    let sbp = 0;
+    let sbn = 0;
+    for (let k = 0; k < m; k++) {
+      const i = Math.floor(rng() * m);
+      sap += ap[i]!;
+      san += an[i]!;
+      sbp += bp[i]!;
+      sbn += bn[i]!;
     }
-    if (an === 0 || bn === 0) continue;
-    diffs[used++] = bp / bn - ap / an;
+    if (san === 0 || sbn === 0) continue;
+    diffs[used++] = sbp / sbn - sap / san;
   }
   if (used === 0) return null;
   const sorted = diffs.subarray(0, used).sort();
