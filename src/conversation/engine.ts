@@ -77,7 +77,7 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
   try {
     turns: for (let turn = 1; turn <= maxTurns; turn++) {
       let handoff: { reason: string; summary: string; by: "tool" | "field" } | undefined;
-      let text = "";
+      const texts: string[] = [];
       let closed = false;
       const turnStart = now();
       let lastUsage: Usage | undefined;
@@ -87,7 +87,8 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
         botMs += now() - t0;
         addUsage(usage, reply.usage);
         lastUsage = reply.usage;
-        text = reply.text ?? "";
+        if (reply.text?.trim()) texts.push(reply.text.trim());
+        const text = reply.text ?? "";
         closed = reply.end === true;
         const calls = reply.toolCalls ?? [];
         if (reply.handoff && !handoff) handoff = { ...reply.handoff, by: "field" };
@@ -114,6 +115,7 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
         // A hand-off ends the bot's turn: the person takes over from here.
         if (handoff) break;
       }
+      const text = texts.join("\n");
       transcript.push({ type: "bot", turn, text, latency_ms: Math.round(now() - turnStart), usage: lastUsage });
       if (handoff) {
         transcript.push({ type: "handoff", turn, reason: handoff.reason, summary: handoff.summary, detected_by: handoff.by });

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { parse as parseYamlValue } from "yaml";
 import { z } from "zod";
 import { type Domain, DomainFile, type KbArticle, type ToolDeclaration, ToolsFile } from "./domain-schema.js";
 import { InputError, type Problem } from "./problems.js";
@@ -60,29 +59,41 @@ function readValidated<T>(
   return { value: parsed.data, source };
 }
 
-/** Split optional YAML front matter from a Markdown article. */
-function readArticle(file: string, language: string): KbArticle {
+/** Split optional YAML front matter from a Markdown article; a bad front matter is a problem. */
+function readArticle(file: string, language: string, problems: Problem[]): KbArticle | undefined {
   const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
   const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
-  const meta = (m ? parseYamlValue(m[1] ?? "") : {}) as Record<string, unknown> | null;
+  let meta: Record<string, unknown> = {};
+  if (m) {
+    const parsed = parseYaml(file, m[1] ?? "");
+    if (parsed.problems.length && !(m[1] ?? "").trim()) parsed.problems.length = 0;
+    // Front matter starts on the file's second line.
+    problems.push(...parsed.problems.map((p) => ({ ...p, line: p.line + 1 })));
+    if (parsed.problems.length) return undefined;
+    meta = (parsed.source?.value ?? {}) as Record<string, unknown>;
+  }
   const body = (m ? m[2] : text) ?? "";
   const heading = /^#\s+(.+)$/m.exec(body)?.[1];
   return {
-    id: String(meta?.id ?? path.basename(file, ".md")),
+    id: String(meta.id ?? path.basename(file, ".md")),
     language,
-    title: String(meta?.title ?? heading ?? path.basename(file, ".md")),
+    title: String(meta.title ?? heading ?? path.basename(file, ".md")),
     body: body.trim(),
-    intents: Array.isArray(meta?.intents) ? meta.intents.map(String) : [],
+    intents: Array.isArray(meta.intents) ? meta.intents.map(String) : [],
   };
 }
 
-function readKb(dir: string): KbArticle[] {
+function readKb(dir: string, problems: Problem[]): KbArticle[] {
   if (!existsSync(dir)) return [];
   const out: KbArticle[] = [];
-  for (const lang of readdirSync(dir).sort()) {
-    const langDir = path.join(dir, lang);
-    if (!existsSync(langDir) || !readdirSync(langDir, { withFileTypes: true }).length) continue;
-    for (const f of readdirSync(langDir).sort()) if (f.endsWith(".md")) out.push(readArticle(path.join(langDir, f), lang));
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!entry.isDirectory()) continue;
+    const langDir = path.join(dir, entry.name);
+    for (const f of readdirSync(langDir).sort()) {
+      if (!f.endsWith(".md")) continue;
+      const article = readArticle(path.join(langDir, f), entry.name, problems);
+      if (article) out.push(article);
+    }
   }
   return out;
 }
@@ -100,6 +111,7 @@ export function loadDomain(domainsDir: string, name: string, problems: Problem[]
   if (worldSrc) problems.push(...worldSrc.problems);
   const policyPath = path.join(dir, d.policy);
   if (!existsSync(policyPath)) problems.push({ file: policyPath, line: 1, col: 1, message: "policy file not found" });
+  const kb = readKb(path.join(dir, d.kb), problems);
   if (problems.length > before || !tools) return undefined;
   return {
     name: d.domain,
@@ -107,7 +119,7 @@ export function loadDomain(domainsDir: string, name: string, problems: Problem[]
     title: d.title,
     policy: readFileSync(policyPath, "utf8"),
     systemPrompt: d.system_prompt,
-    kb: readKb(path.join(dir, d.kb)),
+    kb,
     tools: [...tools.value.tools, ...ENGINE_TOOLS],
     world: (worldSrc?.source?.value ?? {}) as Domain["world"],
     implementation: d.implementation,

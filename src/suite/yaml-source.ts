@@ -120,14 +120,14 @@ export function zodProblems(
   src: YamlSource,
   issues: readonly z.core.$ZodIssue[],
   prefix: Path,
-  jsonSchema: JsonSchema,
+  jsonSchema: object,
 ): Problem[] {
   const out: Problem[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
     const where = showPath(path);
     if (issue.code === "unrecognized_keys") {
-      const known = allowedKeys(jsonSchema, issue.path);
+      const known = allowedKeys(jsonSchema as JsonSchema, issue.path);
       for (const k of issue.keys) {
         const pos = keyPosition(src, path, k);
         const guess = didYouMean(k, known);

@@ -1,0 +1,44 @@
+import { InputError, formatProblem } from "../suite/problems.js";
+
+/** Where a command writes, and its environment; injected so tests run the CLI in-process. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+}
+
+export const EXIT = { ok: 0, failed: 1, input: 2, internal: 3, interrupted: 130 } as const;
+
+/** Thrown by commands to end with a given exit code after printing. */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+/** Print a failure the way users need it: problems with positions, or one line for a bug. */
+export function reportError(err: unknown, io: CliIO): number {
+  if (err instanceof ExitCode) return err.code;
+  if (err instanceof InputError) {
+    for (const p of err.problems) io.stderr(`${formatProblem(p)}\n`);
+    io.stderr(`\n${err.problems.length} problem${err.problems.length === 1 ? "" : "s"} found.\n`);
+    return EXIT.input;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr(`supportbench: internal error: ${message}\n`);
+  if (io.env.SUPPORTBENCH_DEBUG && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+  else io.stderr("  (set SUPPORTBENCH_DEBUG=1 for the stack trace, and please report it)\n");
+  return EXIT.internal;
+}
+
+/** A fixed-width text table for terminal summaries. */
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")).join("\n");
+}
+
+export function pct(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Command, CommanderError } from "commander";
+import { VERSION } from "../version.js";
+import { runCommand } from "./commands/run.js";
+import { validateCommand } from "./commands/validate.js";
+import { type CliIO, EXIT, reportError } from "./io.js";
+
+/** Build the command tree for one invocation (no global state, so tests can run many in-process). */
+export function buildProgram(io: CliIO): Command {
+  const program = new Command();
+  program
+    .name("supportbench")
+    .description("Evaluate customer-support bots before deployment: which conversations can they take, in which languages and tiers, and which must go to a person?")
+    .version(VERSION, "-v, --version")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError("(run supportbench --help for usage)");
+  validateCommand(program, io);
+  runCommand(program, io);
+  return program;
+}
+
+/** Run the CLI; returns the exit code (0 ok, 1 failed gate/self-test, 2 bad input, 3 internal error). */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;
+      return EXIT.input;
+    }
+    return reportError(err, io);
+  }
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? "") === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const io: CliIO = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    cwd: process.cwd(),
+    env: process.env,
+    isTTY: process.stdout.isTTY === true && process.env.CI !== "true",
+  };
+  main(process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,98 @@
+import { readPath, type WorldData } from "../../conversation/world.js";
+import type { StateAssertion } from "../../suite/schema.js";
+import type { Grade } from "../schema.js";
+import type { Grader } from "../types.js";
+import { argMatches } from "../text-match.js";
+import { clip, grade } from "./shared.js";
+
+function check(assertion: StateAssertion, found: boolean, value: unknown): { ok: boolean; want: string } {
+  if (assertion !== null && typeof assertion === "object") {
+    if (assertion.exists !== undefined && assertion.exists !== found) return { ok: false, want: assertion.exists ? "to exist" : "to be absent" };
+    if (assertion.not !== undefined && found && argMatches(assertion.not, value)) return { ok: false, want: `not ${JSON.stringify(assertion.not)}` };
+    if (assertion.in !== undefined && !assertion.in.some((v) => argMatches(v, value))) return { ok: false, want: `one of ${JSON.stringify(assertion.in)}` };
+    return { ok: true, want: JSON.stringify(assertion) };
+  }
+  if (assertion === null) return { ok: !found || value === null, want: "null" };
+  return { ok: found && argMatches(assertion, value), want: JSON.stringify(assertion) };
+}
+
+/** Fields that record the conversation, not the business outcome. */
+const IGNORED_FIELDS = new Set(["verified"]);
+
+function comparable(world: WorldData): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [name, records] of Object.entries(world)) {
+    const byId: Record<string, unknown> = {};
+    for (const r of records) {
+      const copy: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(r)) if (!IGNORED_FIELDS.has(k)) copy[k] = v;
+      byId[r.id] = copy;
+    }
+    out[name] = byId;
+  }
+  return out;
+}
+
+/** Paths where two worlds differ (record level, with the first differing field). */
+export function worldDifferences(a: WorldData, b: WorldData): string[] {
+  const ca = comparable(a);
+  const cb = comparable(b);
+  const diffs: string[] = [];
+  for (const name of new Set([...Object.keys(ca), ...Object.keys(cb)])) {
+    const ra = ca[name] ?? {};
+    const rb = cb[name] ?? {};
+    for (const id of new Set([...Object.keys(ra), ...Object.keys(rb)])) {
+      const x = ra[id] as Record<string, unknown> | undefined;
+      const y = rb[id] as Record<string, unknown> | undefined;
+      if (!x || !y) {
+        diffs.push(`${name}.${id} ${x ? "is not in the gold outcome" : "is missing"}`);
+        continue;
+      }
+      for (const f of new Set([...Object.keys(x), ...Object.keys(y)])) {
+        if (JSON.stringify(x[f]) !== JSON.stringify(y[f])) diffs.push(`${name}.${id}.${f}: ${clip(JSON.stringify(x[f]) ?? "undefined", 60)}, gold ${clip(JSON.stringify(y[f]) ?? "undefined", 60)}`);
+      }
+    }
+  }
+  return diffs;
+}
+
+/** Final-world assertions, no mutation the scenario does not allow, and the gold reference's outcome. */
+export const gradeState: Grader = ({ scenario, domain, conversation, finalWorld, referenceWorld }) => {
+  const out: Grade[] = [];
+  for (const [path, assertion] of Object.entries(scenario.expect.state)) {
+    const { found, value } = readPath(finalWorld, path);
+    const { ok, want } = check(assertion, found, value);
+    out.push(
+      grade("state", {
+        criterion: "state",
+        pass: ok,
+        reason: ok ? `${path} is ${JSON.stringify(value)}` : `${path} is ${found ? JSON.stringify(value) : "absent"}, expected ${want}`,
+      }),
+    );
+  }
+  const mutating = new Set(domain.tools.filter((t) => t.mutates).map((t) => t.name));
+  const allowed = new Set([...scenario.expect.actions.flatMap((a) => Object.keys(a)), ...scenario.expect.may]);
+  const unexpected = conversation.world_diff.filter((c) => c.tool && mutating.has(c.tool) && !allowed.has(c.tool));
+  out.push(
+    grade("state", {
+      criterion: "state",
+      pass: unexpected.length === 0,
+      reason: unexpected.length
+        ? `unexpected change${unexpected.length > 1 ? "s" : ""}: ${unexpected.slice(0, 3).map((c) => `${c.path} by ${c.tool}`).join("; ")}`
+        : "no change the scenario does not allow",
+      detail: { unexpected: unexpected.map((c) => c.path) },
+    }),
+  );
+  if (referenceWorld) {
+    const diffs = worldDifferences(finalWorld, referenceWorld);
+    out.push(
+      grade("state", {
+        criterion: "outcome",
+        pass: diffs.length === 0,
+        reason: diffs.length ? `final state differs from the gold outcome: ${diffs.slice(0, 3).join("; ")}` : "final state equals the gold outcome",
+        detail: { differences: diffs.slice(0, 20) },
+      }),
+    );
+  }
+  return out;
+};

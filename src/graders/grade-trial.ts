@@ -1,0 +1,77 @@
+import { gradeActions } from "./deterministic/actions.js";
+import { escalationOutcome, gradeEscalation } from "./deterministic/escalation.js";
+import { gradeFacts } from "./deterministic/facts.js";
+import { gradeForbidden } from "./deterministic/forbidden.js";
+import { gradeLanguage } from "./deterministic/language.js";
+import { gradePolicy } from "./deterministic/policy.js";
+import { gradeState } from "./deterministic/state.js";
+import { gradeEfficiency } from "./deterministic/efficiency.js";
+import type { EscalationOutcome, Grade, Verdict } from "./schema.js";
+import type { AsyncGrader, Grader, GradeInput } from "./types.js";
+
+/** The always-on offline graders, in the order their grades are stored. */
+export const DETERMINISTIC_GRADERS: Grader[] = [
+  gradeEscalation,
+  gradeFacts,
+  gradeForbidden,
+  gradeActions,
+  gradeState,
+  gradePolicy,
+  gradeLanguage,
+  gradeEfficiency,
+];
+
+export interface Graded {
+  grades: Grade[];
+  verdict: Verdict;
+  escalation: EscalationOutcome | null;
+}
+
+/** error if the conversation or a grader failed; fail if a hard grade failed; pass otherwise. */
+export function verdictOf(grades: Grade[], conversationFailed: boolean): Verdict {
+  if (conversationFailed || grades.some((g) => g.error !== undefined)) return "error";
+  return grades.some((g) => g.hard && g.pass === false) ? "fail" : "pass";
+}
+
+function graderError(name: string, err: unknown): Grade {
+  return {
+    criterion: name,
+    score: 0,
+    pass: null,
+    hard: true,
+    reason: `grader failed: ${err instanceof Error ? err.message : String(err)}`,
+    evidence: [],
+    grader: name,
+    kind: "deterministic",
+    version: "1",
+    error: err instanceof Error ? err.message : String(err),
+  };
+}
+
+/** Grade one finished trial: deterministic graders first, then extra (heuristic) and async (judge) ones. */
+export async function gradeTrial(
+  input: GradeInput,
+  opts: { extra?: Grader[]; judge?: AsyncGrader; signal?: AbortSignal } = {},
+): Promise<Graded> {
+  const grades: Grade[] = [];
+  for (const g of [...DETERMINISTIC_GRADERS, ...(opts.extra ?? [])]) {
+    try {
+      grades.push(...g(input));
+    } catch (err) {
+      grades.push(graderError(g.name || "grader", err));
+    }
+  }
+  // A failed conversation is not judged: the judge would grade a fragment.
+  if (opts.judge && !input.conversation.error) {
+    try {
+      grades.push(...(await opts.judge(input, opts.signal ?? new AbortController().signal)));
+    } catch (err) {
+      grades.push({ ...graderError("judge", err), kind: "judge" });
+    }
+  }
+  return {
+    grades,
+    verdict: verdictOf(grades, input.conversation.error !== undefined),
+    escalation: escalationOutcome(input.scenario, input.conversation.transcript),
+  };
+}

@@ -1,0 +1,111 @@
+import type { ProviderEntry } from "../config/schema.js";
+import type { Domain } from "../suite/domain-schema.js";
+import type { ReferenceStep } from "../suite/schema.js";
+import { faqBotCandidate } from "./builtin/faq-bot.js";
+import { referenceCandidate } from "./builtin/reference.js";
+import { createModuleCandidate } from "./module-bot.js";
+import type { PriceTable } from "./pricing.js";
+import { createReplayCandidate } from "./replay.js";
+import { type Candidate, ProviderError } from "./types.js";
+
+/** Everything a provider may need besides its own entry. */
+export interface ProviderContext {
+  cwd: string;
+  domains: Map<string, Domain>;
+  /** Gold references by scenario id (for builtin:reference and self-test mutants). */
+  references: (scenarioId: string) => ReferenceStep[] | undefined;
+  pricing: PriceTable;
+  timeoutMs: number;
+  retries: number;
+  cache: { enabled: boolean; dir: string };
+  env: NodeJS.ProcessEnv;
+}
+
+export interface ResolvedProvider {
+  candidate: Candidate;
+  /** Conversations this candidate may hold at once, beside the global limit. */
+  concurrency?: number;
+  /** Makes network calls (and so is wrapped in retries and the cache). */
+  remote: boolean;
+}
+
+export const BUILTIN_CANDIDATES = ["builtin:faq-bot", "builtin:reference"];
+const SCHEMES = ["builtin", "openai", "anthropic", "http", "https", "module", "replay", "promptfoo"];
+
+/** A config entry in its object form. */
+export function normalizeEntry(entry: ProviderEntry): Exclude<ProviderEntry, string> {
+  return typeof entry === "string" ? { provider: entry, options: {} } : entry;
+}
+
+/** Split `scheme:rest`; query parameters after `?` become options (e.g. openai:llama3?baseURL=…). */
+export function parseSpec(spec: string): { scheme: string; rest: string; params: Record<string, string> } {
+  const at = spec.indexOf(":");
+  if (at <= 0) throw new ProviderError("config", `"${spec}" is not a provider spec; use one of ${SCHEMES.map((s) => `${s}:…`).join(", ")}`);
+  const scheme = spec.slice(0, at);
+  let rest = spec.slice(at + 1);
+  const params: Record<string, string> = {};
+  const q = rest.indexOf("?");
+  if (q >= 0 && scheme !== "http" && scheme !== "https") {
+    for (const [k, v] of new URLSearchParams(rest.slice(q + 1))) params[k] = v;
+    rest = rest.slice(0, q);
+  }
+  if (!SCHEMES.includes(scheme)) throw new ProviderError("config", `unknown provider "${scheme}" in "${spec}"; known: ${SCHEMES.join(", ")}`);
+  return { scheme, rest, params };
+}
+
+/** Build a candidate (or judge, or customer simulator) from a spec or config entry. */
+export async function createProvider(entry: ProviderEntry, ctx: ProviderContext): Promise<ResolvedProvider> {
+  const e = normalizeEntry(entry);
+  const { scheme, rest, params } = parseSpec(e.provider);
+  const id = e.id ?? e.provider;
+  switch (scheme) {
+    case "builtin": {
+      if (rest === "faq-bot") return { candidate: faqBotCandidate(ctx.domains, id), remote: false };
+      if (rest === "reference") return { candidate: referenceCandidate(ctx.references, id), remote: false };
+      throw new ProviderError("config", `unknown built-in bot "${rest}"; known: ${BUILTIN_CANDIDATES.join(", ")}`);
+    }
+    case "module":
+      return { candidate: await createModuleCandidate(rest, ctx.cwd, id), remote: false, concurrency: e.concurrency };
+    case "replay":
+      return { candidate: createReplayCandidate(rest, ctx.cwd, id), remote: false };
+    default:
+      return createRemoteProvider(scheme, rest, params, e, id, ctx);
+  }
+}
+
+async function createRemoteProvider(
+  scheme: string,
+  rest: string,
+  params: Record<string, string>,
+  e: Exclude<ProviderEntry, string>,
+  id: string,
+  ctx: ProviderContext,
+): Promise<ResolvedProvider> {
+  const common = {
+    temperature: e.temperature,
+    seed: e.seed,
+    maxTokens: e.max_tokens,
+    system: e.system_prompt,
+    pricing: ctx.pricing,
+    env: ctx.env,
+  };
+  let candidate: Candidate;
+  if (scheme === "openai") {
+    const { createOpenAICandidate } = await import("./openai.js");
+    candidate = createOpenAICandidate({
+      ...common,
+      id,
+      model: rest,
+      baseURL: e.baseURL ?? params.baseURL,
+      apiKeyEnv: e.apiKeyEnv ?? params.apiKeyEnv,
+      stream: e.stream,
+    });
+  } else if (scheme === "anthropic") {
+    const { createAnthropicCandidate } = await import("./anthropic.js");
+    candidate = createAnthropicCandidate({ ...common, id, model: rest, baseURL: e.baseURL ?? params.baseURL, apiKeyEnv: e.apiKeyEnv ?? params.apiKeyEnv });
+  } else {
+    throw new ProviderError("config", `provider "${scheme}" is not available in this build`);
+  }
+  const { withRetries } = await import("./retry.js");
+  return { candidate: withRetries(candidate, { retries: ctx.retries, timeoutMs: ctx.timeoutMs }), remote: true, concurrency: e.concurrency };
+}
