@@ -1,0 +1,241 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { analyze } from "../src/analysis/analyze.js";
+import type { PairedComparison, ScopePlan } from "../src/analysis/schema.js";
+import { CLIENT_SCRIPT } from "../src/report/html/client-script.js";
+import { escapeHtml, jsonForScript } from "../src/report/html/escape.js";
+import { html, SafeHtml } from "../src/report/html/html.js";
+import { comparisonSentence, heatmap, renderHtmlReport } from "../src/report/html/index.js";
+import { STYLES } from "../src/report/html/styles.js";
+import { trialDetail, trialRow } from "../src/report/html/trial-data.js";
+import type { ResultLine } from "../src/run/schema.js";
+import { makeResultLines, makeRunMeta } from "./helpers/synthetic-results.js";
+
+const HOSTILE_SCRIPT = "<script>window.__pwned=1</script>";
+const HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">';
+const HOSTILE_LINK = '<a href="javascript:window.__pwned=1">click</a>';
+const BREAKOUT = '"]}</script><script>window.__pwned=1</script><!--';
+
+/** Lines whose every free-text field, and some names, carry markup meant to run. */
+function hostileLines(): ResultLine[] {
+  const lines = makeResultLines({ scenarios: 24, trials: 2, seed: 3, hostile: true });
+  return lines.map((line, i) => {
+    if (i % 5 !== 0) return line;
+    const transcript = line.transcript.map((e) => {
+      if (e.type === "bot") return { ...e, text: `${e.text} ${HOSTILE_SCRIPT} ${HOSTILE_LINK} \u2028 ${BREAKOUT}` };
+      if (e.type === "customer") return { ...e, text: `${e.text} ${HOSTILE_IMG}` };
+      if (e.type === "tool") return { ...e, args: { note: BREAKOUT }, result: { html: HOSTILE_IMG } };
+      return e;
+    });
+    const grades = line.grades.map((g) => ({
+      ...g,
+      reason: `${g.reason} ${HOSTILE_IMG}`,
+      evidence: g.evidence.map((ev) => ({ ...ev, quote: `${ev.quote}${BREAKOUT}` })),
+    }));
+    return { ...line, transcript, grades, intent: i % 10 === 0 ? `refund.<img src=x onerror=alert(1)>` : line.intent };
+  });
+}
+
+function inlineBlocks(page: string, tag: "script" | "style"): { attrs: string; body: string }[] {
+  const re = new RegExp(`<${tag}([^>]*)>([\\s\\S]*?)</${tag}>`, "g");
+  return [...page.matchAll(re)].map((m) => ({ attrs: m[1] ?? "", body: m[2] ?? "" }));
+}
+
+function cspOf(page: string): string {
+  const m = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(page);
+  if (!m?.[1]) throw new Error("no CSP meta tag");
+  return m[1];
+}
+
+const sha = (text: string): string => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+
+function render(lines: ResultLine[]): string {
+  const meta = makeRunMeta(lines);
+  return renderHtmlReport(analyze(lines, [meta], { generatedAt: "2026-01-16T10:00:00Z" }), lines, [meta]);
+}
+
+describe("escaping", () => {
+  it("escapes the five HTML metacharacters", () => {
+    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe(
+      "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;",
+    );
+  });
+
+  it("escapes interpolations in html`` but keeps SafeHtml and flattens arrays", () => {
+    const inner = html`<b>${"<i>"}</b>`;
+    const out = html`<p title="${'"x"'}">${inner}${["<", new SafeHtml("<br>")]}${null}${false}</p>`;
+    expect(out.value).toBe('<p title="&quot;x&quot;"><b>&lt;i&gt;</b>&lt;<br></p>');
+  });
+
+  it("embeds JSON that cannot close its script element and round-trips exactly", () => {
+    const value = { a: BREAKOUT, b: "x\u2028y\u2029z", c: "<!-- & -->", d: [1, null, true] };
+    const json = jsonForScript(value);
+    expect(json).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(json).toContain("\\u003c/script\\u003e");
+    expect(JSON.parse(json)).toEqual(value);
+  });
+});
+
+describe("the rendered page", () => {
+  const lines = hostileLines();
+  const page = render(lines);
+
+  it("allows exactly its inline script and style blocks by hash, and nothing else", () => {
+    const csp = cspOf(page);
+    const scripts = inlineBlocks(page, "script").filter((b) => !b.attrs.includes("application/json"));
+    const styles = inlineBlocks(page, "style");
+    expect(scripts).toHaveLength(1);
+    expect(styles).toHaveLength(1);
+    expect(scripts[0]?.body).toBe(CLIENT_SCRIPT);
+    expect(styles[0]?.body).toBe(STYLES);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain(`script-src ${sha(scripts[0]!.body)}`);
+    expect(csp).toContain(`style-src ${sha(styles[0]!.body)}`);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
+    // A tampered block would no longer match its hash.
+    expect(csp).not.toContain(sha(`${scripts[0]!.body} `));
+  });
+
+  it("has no markup from the data: only its own three script elements, no images, handlers or style attributes", () => {
+    expect(page.match(/<script/gi)).toHaveLength(3);
+    // The markup outside the script elements, with attribute values emptied: what is left are real tags.
+    const markup = page.replace(/<script[^>]*>[\s\S]*?<\/script>/g, "").replace(/="[^"]*"/g, '=""');
+    expect(markup).not.toMatch(/<img/i);
+    expect(markup).not.toMatch(/<[a-z][^>]*\son[a-z]+=/i);
+    expect(markup).not.toMatch(/<[a-z][^>]*\sstyle=/i);
+    expect(page).not.toMatch(/<a [^>]*href="javascript:/i);
+    expect(page).not.toMatch(/\s(src|href)="(https?:)?\/\//i);
+    expect(page).not.toContain("\u2028");
+    expect(page).toContain("refund.&lt;img src=x onerror=alert(1)&gt;");
+  });
+
+  it("embeds every trial row and detail as JSON that parses back to the lines", () => {
+    const block = (id: string): unknown => {
+      const m = new RegExp(`<script type="application/json" id="${id}">([\\s\\S]*?)</script>`).exec(page);
+      if (!m?.[1]) throw new Error(`no ${id} block`);
+      return JSON.parse(m[1]);
+    };
+    const trials = block("sb-trials") as { rows: unknown[]; pageSize: number };
+    const details = block("sb-details") as unknown[];
+    expect(trials.pageSize).toBe(100);
+    expect(trials.rows).toEqual(JSON.parse(JSON.stringify(lines.map(trialRow))));
+    expect(details).toEqual(JSON.parse(JSON.stringify(lines.map(trialDetail))));
+  });
+
+  it("keeps the page script free of template syntax and element terminators, and valid JavaScript", () => {
+    expect(CLIENT_SCRIPT).not.toMatch(/<\/script|<!--|innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(/i);
+    expect(() => new Function(CLIENT_SCRIPT)).not.toThrow();
+  });
+
+  it("labels heuristic scores as heuristic", () => {
+    const heuristic = makeResultLines({ scenarios: 18, seed: 5, judged: false });
+    const out = render(heuristic);
+    expect(out).toMatch(/data-criterion="empathy" data-kind="heuristic"[\s\S]*?>heuristic</);
+    expect(out).not.toContain("LLM judge</span>");
+  });
+});
+
+describe("comparison sentences", () => {
+  const base: PairedComparison = {
+    a: "A",
+    b: "B",
+    source: "candidates",
+    shared_scenarios: 80,
+    pairs: 160,
+    a_rate: 0.7,
+    b_rate: 0.77,
+    diff: 0.07,
+    both_pass: 100,
+    a_only: 6,
+    b_only: 17,
+    neither: 37,
+    mcnemar_p: 0.003,
+    mcnemar_mid_p: 0.002,
+    bootstrap: { low: 0.03, high: 0.11, level: 0.95, resamples: 2000 },
+    significant: true,
+    better: "B",
+    sufficient: true,
+  };
+
+  it("states a significant difference with its interval and p-value", () => {
+    expect(comparisonSentence(base)).toBe("B is better than A by 7 points (95% CI 3–11), p=0.002.");
+  });
+
+  it("turns the interval around when the first candidate is better", () => {
+    const c = { ...base, diff: -0.07, better: "A", bootstrap: { ...base.bootstrap, low: -0.11, high: -0.03 } };
+    expect(comparisonSentence(c)).toBe("A is better than B by 7 points (95% CI 3–11), p=0.002.");
+  });
+
+  it("says when there is no significant difference", () => {
+    const c = {
+      ...base,
+      diff: 0.02,
+      significant: false,
+      better: null,
+      mcnemar_mid_p: 0.41,
+      bootstrap: { ...base.bootstrap, low: -0.03, high: 0.07 },
+    };
+    expect(comparisonSentence(c)).toBe(
+      "No significant difference between A and B (B minus A: 2 points, 95% CI −3 to 7, p=0.41).",
+    );
+  });
+
+  it("refuses to compare on too little evidence", () => {
+    expect(comparisonSentence({ ...base, sufficient: false, shared_scenarios: 2, pairs: 2 })).toMatch(
+      /^Too little shared evidence/,
+    );
+  });
+});
+
+describe("heat-map", () => {
+  it("draws one cell per plan cell with its decision, and marks untested combinations", () => {
+    const cell = (
+      intent: string,
+      language: string,
+      tier: number,
+      decision: ScopePlan["cells"][number]["decision"],
+    ) => ({
+      intent,
+      language,
+      tier,
+      decision,
+      reasons: [`because <b>${intent}</b>`],
+      pass_low: 0.8,
+      missed_escalation_rate: 0,
+      empathy: 4,
+      empathy_kind: "judge" as const,
+      weight: 0.25,
+      scenarios: 6,
+    });
+    const plan: ScopePlan = {
+      candidate: "bot",
+      cells: [
+        cell("refund.status", "en", 1, "automate"),
+        cell("refund.status", "de", 1, "automate_with_review"),
+        cell("fraud.report", "en", 3, "keep_human"),
+        cell("card.lost", "de", 2, "insufficient_evidence"),
+      ],
+      weighting: "equal",
+      shares: { automate: 0.25, automate_with_review: 0.25, keep_human: 0.25, insufficient_evidence: 0.25 },
+      cost: {
+        currency: "USD",
+        human_per_contact: 6,
+        review_per_contact: 1.5,
+        bot_per_resolved: 0.02,
+        current_per_contact: 6,
+        planned_per_contact: 4,
+        savings_per_10k: 20000,
+      },
+      risk: { missed_escalations_per_10k: 1, missed_escalations_per_10k_unreviewed: 0.5 },
+      notes: [],
+    };
+    const out = heatmap(plan).value;
+    for (const c of plan.cells) {
+      expect(out).toContain(
+        `data-intent="${c.intent}" data-language="${c.language}" data-tier="${c.tier}" data-decision="${c.decision}"`,
+      );
+    }
+    expect(out.match(/data-decision="none"/g)).toHaveLength(2);
+    expect(out).toContain("because &lt;b&gt;refund.status&lt;/b&gt;");
+  });
+});
