@@ -32,6 +32,7 @@ const RESPONSE = {
 
 function bot(server: WebhookBotServer, extra: Partial<HttpBotOptions> = {}) {
   return createHttpBotCandidate(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${env:NAME} is the config syntax under test
     { url: server.endpoint, headers: { Authorization: "Bearer ${env:BOT_TOKEN}" }, response: RESPONSE, ...extra },
     { env },
   );
@@ -186,6 +187,7 @@ describe("http bot candidate against a local webhook bot", () => {
       /from the environment/,
     );
     try {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${env:NAME} is the config syntax under test
       createHttpBotCandidate({ ...base, headers: { "X-Api-Key": "${env:MISSING_BOT_KEY}" } }, { env: {} });
       expect.unreachable();
     } catch (err) {

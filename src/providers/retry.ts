@@ -164,7 +164,7 @@ export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: n
 }
 
 /** Wraps a candidate with per-call timeouts and retries; failures surface as classified ProviderErrors. */
-export function withRetries(candidate: Candidate, options: RetryOptions = {}): Candidate {
+export function withRetries<C extends Candidate>(candidate: C, options: RetryOptions = {}): C {
   const retries = options.retries ?? 3;
   const baseDelayMs = options.baseDelayMs ?? 500;
   const maxDelayMs = options.maxDelayMs ?? 30_000;
@@ -201,8 +201,8 @@ export function withRetries(candidate: Candidate, options: RetryOptions = {}): C
     }
   }
 
-  const wrapped: Candidate = { id: candidate.id, respond };
-  if (candidate.family !== undefined) wrapped.family = candidate.family;
+  // Own properties such as `family` or an HTTP bot's `runsOwnTools` stay visible through the wrapper.
+  const wrapped: C = { ...candidate, respond };
   if (candidate.close) wrapped.close = () => candidate.close?.() ?? Promise.resolve();
   return wrapped;
 }
