@@ -3,7 +3,11 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
+import { gradeCommand } from "./commands/grade.js";
+import { mergeCommand } from "./commands/merge.js";
 import { runCommand } from "./commands/run.js";
+import { schemaCommand } from "./commands/schema.js";
+import { selftestCommand } from "./commands/selftest.js";
 import { validateCommand } from "./commands/validate.js";
 import { type CliIO, EXIT, reportError } from "./io.js";
 
@@ -19,6 +23,10 @@ export function buildProgram(io: CliIO): Command {
     .showHelpAfterError("(run supportbench --help for usage)");
   validateCommand(program, io);
   runCommand(program, io);
+  selftestCommand(program, io);
+  gradeCommand(program, io);
+  mergeCommand(program, io);
+  schemaCommand(program, io);
   return program;
 }
 

@@ -122,3 +122,24 @@ export function readPath(data: WorldData, path: string): { found: boolean; value
   }
   return { found: false, value: undefined };
 }
+
+/** Rebuild a final world from the start and its recorded changes (for re-grading stored runs). */
+export function applyChanges(start: WorldData, changes: readonly Change[]): WorldData {
+  const data = clone(start);
+  for (const c of changes) {
+    const first = c.path.indexOf(".");
+    const collection = c.path.slice(0, first);
+    const list = data[collection] ?? [];
+    data[collection] = list;
+    if (c.before === null && c.after && typeof c.after === "object" && "id" in c.after) {
+      list.push(clone(c.after) as WorldRecord);
+      continue;
+    }
+    const last = c.path.lastIndexOf(".");
+    const id = c.path.slice(first + 1, last);
+    const field = c.path.slice(last + 1);
+    const rec = list.find((r) => r.id === id);
+    if (rec) rec[field] = clone(c.after);
+  }
+  return data;
+}

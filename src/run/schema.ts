@@ -46,6 +46,8 @@ export const RunMeta = z.object({
     globs: z.array(z.string()),
   }),
   planned_trials: z.number().int(),
+  /** Set by `supportbench grade`: the run whose transcripts were graded again. */
+  regraded_from: z.string().optional(),
   /** Self-test and calibration figures, attached by those commands when present. */
   selftest: z.unknown().optional(),
   calibration: z.unknown().optional(),

@@ -1,0 +1,35 @@
+import path from "node:path";
+import type { Command } from "commander";
+import { heuristicGraders } from "../../graders/offline.js";
+import { readRunMeta } from "../../run/run-dir.js";
+import { regradeRun } from "../../run/regrade.js";
+import { providerContext } from "../../run/run.js";
+import { openWorkspace } from "../../run/setup.js";
+import type { CliIO } from "../io.js";
+import { withInterrupt } from "../interrupt.js";
+import { buildJudge } from "../judge-option.js";
+import { writeRunReports } from "../reports.js";
+
+export function gradeCommand(program: Command, io: CliIO): void {
+  program
+    .command("grade")
+    .description("grade a stored run again (e.g. with a judge) without holding the conversations again")
+    .argument("<run-dir>", "a run folder, e.g. reports/latest")
+    .option("--judge <spec>", "LLM judge (repeatable: a panel)", (v: string, p: string[]) => [...p, v], [] as string[])
+    .option("--out <dir>", "where the re-graded run is written (default: beside the run)")
+    .option("-c, --config <file>", "config file")
+    .action(async (runDir: string, o: { judge: string[]; out?: string; config?: string }) => {
+      const dir = path.resolve(io.cwd, runDir);
+      const meta = readRunMeta(dir);
+      const ws = await openWorkspace(io.cwd, { config: o.config, globs: meta.options.globs });
+      const ctx = providerContext(ws, { env: io.env });
+      const judge = await buildJudge(o.judge.length ? o.judge : undefined, ws, ctx, io, meta.candidates);
+      const outDir = path.resolve(io.cwd, o.out ?? path.dirname(dir));
+      const res = await withInterrupt(io, (signal) =>
+        regradeRun(ws, dir, { outDir, judge: judge?.grader, judgeId: judge?.id, extra: heuristicGraders(judge !== undefined), signal }),
+      );
+      await writeRunReports([res.runDir], res.runDir, ws);
+      const rel = path.relative(io.cwd, res.runDir) || res.runDir;
+      io.stdout(`re-graded ${res.lines} trials${judge ? ` with ${judge.id}` : ""}\nresults: ${path.join(rel, "results.jsonl")}\nreport: ${path.join(rel, "index.html")}\n`);
+    });
+}

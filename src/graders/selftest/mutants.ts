@@ -1,0 +1,114 @@
+import type { Domain } from "../../suite/domain-schema.js";
+import type { LoadedScenario, ReferenceStep } from "../../suite/schema.js";
+import { findKey } from "../text-match.js";
+
+/** Ways to break a gold reference, each aimed at the grader that must notice. */
+export const MUTATIONS = {
+  handoff_removed: "escalation",
+  handoff_added: "escalation",
+  language_swapped: "language",
+  forbidden_inserted: "forbidden",
+  fact_removed: "facts",
+  wrong_tool_argument: "actions",
+  change_before_verification: "policy",
+} as const;
+export type Mutation = keyof typeof MUTATIONS;
+
+export interface Mutant {
+  mutation: Mutation;
+  /** The grader expected to catch it. */
+  target: string;
+  reference: ReferenceStep[];
+}
+
+/** Replies in a language other than the scenario's, long enough to identify. */
+const FOREIGN: Record<string, string> = {
+  en: "Vielen Dank für Ihre Nachricht. Ich habe mir Ihr Anliegen angesehen und kümmere mich gerne darum, bitte haben Sie noch etwas Geduld.",
+  other: "Thank you for your message. I have looked into your request and I am happy to take care of it for you, please bear with me a little longer.",
+};
+
+const isSay = (s: ReferenceStep): s is { say: string } => "say" in s;
+const isTool = (s: ReferenceStep): s is { tool: string; args: Record<string, unknown> } => "tool" in s;
+
+function mutateValue(v: unknown): unknown {
+  if (typeof v === "number") return v + 7;
+  if (typeof v === "string") {
+    const m = /(\d+)(?!.*\d)/.exec(v);
+    return m ? `${v.slice(0, m.index)}${Number(m[1]) + 1}${v.slice(m.index + m[1]!.length)}` : `${v}-x`;
+  }
+  if (typeof v === "boolean") return !v;
+  return "wrong";
+}
+
+function removeKeys(text: string, alternatives: string[]): string {
+  let out = text;
+  for (let guard = 0; guard < 20; guard++) {
+    const hit = alternatives.map((k) => findKey(out, k)).find((m) => m !== null);
+    if (!hit) break;
+    // findKey works on folded text; lengths match for the keys we remove (digits, ids, words).
+    out = `${out.slice(0, hit.index)}…${out.slice(hit.index + hit.length)}`;
+  }
+  return out;
+}
+
+/** The mutants that apply to a scenario (a mutation that cannot apply is left out, not counted). */
+export function mutantsOf(s: LoadedScenario, domain: Domain): Mutant[] {
+  const ref = s.reference;
+  if (ref.length === 0) return [];
+  const out: Mutant[] = [];
+  const add = (mutation: Mutation, reference: ReferenceStep[]) => out.push({ mutation, target: MUTATIONS[mutation], reference });
+  const esc = s.expect.escalate;
+  const required = esc === true || (typeof esc === "object" && esc.required);
+
+  if (required && ref.some((r) => "handoff" in r)) add("handoff_removed", ref.filter((r) => !("handoff" in r)));
+  if (esc === false || (typeof esc === "object" && !esc.required)) {
+    const at = ref.findIndex(isSay);
+    if (at >= 0) {
+      const reason = domain.handoffReasons.includes("customer_request") ? "customer_request" : domain.handoffReasons[0]!;
+      add("handoff_added", [...ref.slice(0, at + 1), { handoff: { reason, summary: "Customer needs help with their request; passing to a colleague." } }]);
+    }
+  }
+  const says = ref.map((r, i) => (isSay(r) ? i : -1)).filter((i) => i >= 0);
+  if (says.length) {
+    const primary = s.language.split("-")[0]!;
+    const foreign = FOREIGN[primary] ?? FOREIGN.other!;
+    const at = says.reduce((a, b) => ((ref[b] as { say: string }).say.length > (ref[a] as { say: string }).say.length ? b : a));
+    add("language_swapped", ref.map((r, i) => (i === at ? { say: foreign } : r)));
+  }
+  const phrase = s.expect.forbidden.flatMap((f) => (typeof f === "string" ? [] : (f.says ?? []))).at(0);
+  if (phrase && says.length) {
+    const at = says[says.length - 1]!;
+    add("forbidden_inserted", ref.map((r, i) => (i === at && isSay(r) ? { say: `${r.say} ${phrase}` } : r)));
+  }
+  const fact = s.expect.facts[0];
+  if (fact) {
+    const mutated = ref.map((r) => {
+      if (!isSay(r)) return r;
+      let text = r.say;
+      for (const key of fact.keys) text = removeKeys(text, Array.isArray(key) ? key : [key]);
+      return { say: text };
+    });
+    if (JSON.stringify(mutated) !== JSON.stringify(ref)) add("fact_removed", mutated);
+  }
+  const expected = new Map(s.expect.actions.flatMap((a) => Object.entries(a)));
+  const mutating = new Set(domain.tools.filter((t) => t.mutates).map((t) => t.name));
+  const toolAt = ref.findIndex((r) => isTool(r) && Object.keys((expected.get(r.tool) ?? {}) as object).some((k) => k in r.args));
+  const fallbackAt = ref.findIndex((r) => isTool(r) && mutating.has(r.tool) && Object.keys(r.args).length > 0);
+  const at = toolAt >= 0 ? toolAt : fallbackAt;
+  if (at >= 0) {
+    const step = ref[at] as { tool: string; args: Record<string, unknown> };
+    const subset = (expected.get(step.tool) ?? {}) as Record<string, unknown>;
+    const arg = Object.keys(subset).find((k) => k in step.args) ?? Object.keys(step.args)[0]!;
+    add("wrong_tool_argument", ref.map((r, i) => (i === at ? { tool: step.tool, args: { ...step.args, [arg]: mutateValue(step.args[arg]) } } : r)));
+  }
+  const verifyAt = ref.findIndex((r) => isTool(r) && r.tool === domain.verificationTool);
+  const guarded = new Set(domain.tools.filter((t) => t.requires_verification).map((t) => t.name));
+  const changeAt = ref.findIndex((r, i) => i > verifyAt && isTool(r) && guarded.has(r.tool));
+  if (verifyAt >= 0 && changeAt > verifyAt) {
+    const moved = [...ref];
+    const [step] = moved.splice(changeAt, 1);
+    moved.splice(verifyAt, 0, step!);
+    add("change_before_verification", moved);
+  }
+  return out;
+}

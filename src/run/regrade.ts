@@ -1,0 +1,52 @@
+import path from "node:path";
+import { referenceWorld } from "../conversation/reference-world.js";
+import { applyChanges, mergeWorld, type WorldData } from "../conversation/world.js";
+import { gradeTrial } from "../graders/grade-trial.js";
+import type { AsyncGrader, Grader } from "../graders/types.js";
+import { InputError } from "../suite/problems.js";
+import { readResultLines } from "./merge.js";
+import { ResultsWriter } from "./results-file.js";
+import { ensureDir, newRunId, readRunMeta, writeJsonAtomic } from "./run-dir.js";
+import type { Workspace } from "./setup.js";
+
+/** Grade a stored run again (e.g. with a judge) without holding its conversations again. */
+export async function regradeRun(
+  ws: Workspace,
+  runDir: string,
+  opts: { outDir: string; judge?: AsyncGrader; judgeId?: string; extra: Grader[]; signal: AbortSignal },
+): Promise<{ runDir: string; lines: number }> {
+  const meta = readRunMeta(runDir);
+  const scenarios = new Map(ws.loaded.scenarios.map((s) => [`${s.suite}/${s.id}`, s]));
+  const runId = newRunId();
+  const out = path.join(opts.outDir, runId);
+  ensureDir(out);
+  const writer = new ResultsWriter(path.join(out, "results.jsonl"));
+  const gold = new Map<string, WorldData | null>();
+  let n = 0;
+  try {
+    for await (const line of readResultLines(runDir)) {
+      if (opts.signal.aborted) break;
+      const scenario = scenarios.get(`${line.suite}/${line.scenario}`);
+      if (!scenario) {
+        throw new InputError([{ file: path.join(runDir, "results.jsonl"), line: n + 1, col: 1, message: `scenario ${line.suite}/${line.scenario} is not in the loaded suites`, hint: "pass the suites the run used (see run.json options.globs)" }]);
+      }
+      const domain = ws.loaded.domains.get(scenario.domain)!;
+      const tools = ws.tools.get(scenario.domain)!;
+      const initialWorld = mergeWorld(domain.world, scenario.world);
+      const key = `${scenario.suite}/${scenario.id}`;
+      if (!gold.has(key)) gold.set(key, referenceWorld(scenario, domain, tools));
+      const { transcript, end_reason, world_diff, usage, latency_ms, bot_ms, error } = line;
+      const conversation = { transcript, end_reason, world_diff, usage, latency_ms, bot_ms, ...(error ? { error } : {}) };
+      const graded = await gradeTrial(
+        { scenario, domain, conversation, initialWorld, finalWorld: applyChanges(initialWorld, conversation.world_diff), referenceWorld: gold.get(key) ?? null },
+        { extra: opts.extra, judge: opts.judge, signal: opts.signal },
+      );
+      writer.append({ ...line, run: runId, ...graded });
+      n++;
+    }
+  } finally {
+    writer.close();
+  }
+  writeJsonAtomic(path.join(out, "run.json"), { ...meta, run: runId, judge: opts.judgeId ?? null, regraded_from: meta.run });
+  return { runDir: out, lines: n };
+}
