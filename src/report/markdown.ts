@@ -1,0 +1,234 @@
+import type {
+  Analysis,
+  CandidateAnalysis,
+  Decision,
+  PairedComparison,
+  PassRate,
+  ScopePlan,
+} from "../analysis/schema.js";
+
+/** summary.md: the Analysis as GitHub-flavoured Markdown, for PR comments and GITHUB_STEP_SUMMARY. */
+
+export interface MarkdownOptions {
+  title?: string;
+  /** Failing criteria listed per candidate. */
+  maxFailures?: number;
+}
+
+const DECISION_LABEL: Record<Decision, string> = {
+  automate: "automate",
+  automate_with_review: "with review",
+  keep_human: "keep human",
+  insufficient_evidence: "too little evidence",
+};
+
+const DECISION_MARK: Record<Decision, string> = {
+  automate: "🟢 auto",
+  automate_with_review: "🟡 review",
+  keep_human: "🔴 human",
+  insufficient_evidence: "⚪ ?",
+};
+
+/** Text from runs (bot output, reasons, names) made inert: no HTML, no table breaks, one line. */
+export function mdText(text: string): string {
+  return text
+    .replace(/[\r\n\t]+/g, " ")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\|/g, "\\|")
+    .replace(/([\\`*_[\]])/g, "\\$1");
+}
+
+/** A name as inline code: backslash escapes do not work inside code spans, so only table breaks are guarded. */
+export function mdCode(text: string): string {
+  return `\`${text
+    .replace(/[\r\n\t]+/g, " ")
+    .replace(/`/g, "'")
+    .replace(/\|/g, "\\|")}\``;
+}
+
+function pct(x: number | null, digits = 1): string {
+  return x === null ? "–" : `${(x * 100).toFixed(digits)}%`;
+}
+
+function rateCell(p: PassRate): string {
+  if (!p.sufficient) return `${p.passes}/${p.n} (too few scenarios)`;
+  return `**${pct(p.rate)}** (${pct(p.low, 0)}–${pct(p.high, 0)})`;
+}
+
+function money(x: number | null, digits = 4): string {
+  return x === null ? "–" : `$${x.toFixed(digits)}`;
+}
+
+function ms(x: number | null): string {
+  if (x === null) return "–";
+  return x >= 1000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const head = `| ${header.join(" | ")} |`;
+  const rule = `|${header.map(() => "---").join("|")}|`;
+  return [head, rule, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+}
+
+function empathyCell(c: CandidateAnalysis): string {
+  const judge = c.scores.find((s) => s.criterion === "empathy" && s.kind === "judge");
+  const heuristic = c.scores.find((s) => s.criterion === "empathy" && s.kind === "heuristic");
+  const d = judge ?? heuristic;
+  if (!d || d.mean === null) return "–";
+  return `${d.mean.toFixed(2)}/${d.scale[1]}${d.kind === "heuristic" ? " (heuristic)" : ""}`;
+}
+
+function candidateTable(a: Analysis): string {
+  const rows = a.candidates.map((c) => {
+    const last = c.pass_k.at(-1);
+    const passK = last && last.k > 1 && last.value !== null ? `${pct(last.value)} (k=${last.k})` : "–";
+    const missed = c.escalation.missed_rate;
+    return [
+      mdCode(c.candidate),
+      rateCell(c.pass),
+      String(c.scenarios),
+      passK,
+      missed.n > 0 ? `${missed.count}/${missed.n} (${pct(missed.rate, 0)})` : "–",
+      empathyCell(c),
+      money(c.cost.per_resolved),
+      `${ms(c.latency.conversation_ms.p50)} / ${ms(c.latency.conversation_ms.p95)}`,
+      c.errors.total > 0 ? `${c.errors.total} (${pct(c.errors.rate, 0)})` : "0",
+    ];
+  });
+  return table(
+    [
+      "Candidate",
+      "Pass rate (95% CI)",
+      "Scenarios",
+      "pass^k",
+      "Missed hand-offs",
+      "Empathy",
+      "Cost / resolved",
+      "Latency p50 / p95",
+      "Errors",
+    ],
+    rows,
+  );
+}
+
+function comparisonVerdict(c: PairedComparison): string {
+  if (!c.sufficient) return "too few shared scenarios";
+  if (!c.significant) return "no significant difference";
+  return `**${mdText(c.better ?? "")}** better`;
+}
+
+function comparisonTable(list: readonly PairedComparison[], labels: [string, string]): string {
+  const rows = list.map((c) => [
+    mdCode(c.a),
+    mdCode(c.b),
+    String(c.shared_scenarios),
+    c.diff === null ? "–" : `${c.diff >= 0 ? "+" : ""}${(c.diff * 100).toFixed(1)} pts`,
+    c.bootstrap.low === null || c.bootstrap.high === null
+      ? "–"
+      : `${(c.bootstrap.low * 100).toFixed(1)} to ${(c.bootstrap.high * 100).toFixed(1)}`,
+    c.mcnemar_mid_p === null ? "–" : c.mcnemar_mid_p < 0.001 ? "< 0.001" : c.mcnemar_mid_p.toFixed(3),
+    comparisonVerdict(c),
+  ]);
+  return table(
+    [labels[0], labels[1], "Shared scenarios", "Δ pass rate (B − A)", "95% CI (pts)", "McNemar mid-p", "Verdict"],
+    rows,
+  );
+}
+
+function scopeSection(plan: ScopePlan): string {
+  const s = plan.shares;
+  const unit = plan.weighting === "volume" ? "contacts" : "scenarios";
+  const out: string[] = [];
+  out.push(
+    table(
+      ["Decision", `Share of ${unit}`, "Cells"],
+      (["automate", "automate_with_review", "keep_human", "insufficient_evidence"] as const).map((d) => [
+        DECISION_LABEL[d],
+        pct(s[d], 0),
+        String(plan.cells.filter((c) => c.decision === d).length),
+      ]),
+    ),
+  );
+  const languages = [...new Set(plan.cells.map((c) => c.language))].sort();
+  const rowsKeys = [...new Set(plan.cells.map((c) => `${c.intent}\u0000${c.tier}`))].sort();
+  if (languages.length > 0) {
+    const rows = rowsKeys.map((key) => {
+      const [intent, tier] = key.split("\u0000") as [string, string];
+      return [
+        `${mdText(intent)} (tier ${tier})`,
+        ...languages.map((lang) => {
+          const cell = plan.cells.find((c) => c.intent === intent && String(c.tier) === tier && c.language === lang);
+          return cell ? DECISION_MARK[cell.decision] : "";
+        }),
+      ];
+    });
+    out.push(table(["Intent", ...languages.map(mdText)], rows));
+  }
+  const c = plan.cost;
+  const risk = plan.risk.missed_escalations_per_10k;
+  out.push(
+    [
+      `- Cost per resolved contact: bot ${c.bot_per_resolved === null ? "–" : `${c.currency} ${c.bot_per_resolved.toFixed(3)}`}, person ${c.currency} ${c.human_per_contact.toFixed(2)}`,
+      `- Savings per 10,000 contacts: ${c.savings_per_10k === null ? "–" : `${c.currency} ${Math.round(c.savings_per_10k).toLocaleString("en-US")}`}`,
+      `- Risk: ${risk === null ? "–" : risk.toFixed(1)} expected missed hand-offs per 10,000 contacts`,
+      ...plan.notes.map((n) => `- ${mdText(n)}`),
+    ].join("\n"),
+  );
+  return out.join("\n\n");
+}
+
+function failuresSection(a: Analysis, max: number): string {
+  const parts: string[] = [];
+  for (const c of a.candidates) {
+    if (c.top_failures.length === 0) continue;
+    const rows = c.top_failures.slice(0, max).map((f) => {
+      const ex = f.examples[0];
+      return [
+        mdCode(f.criterion),
+        String(f.count),
+        String(f.scenarios),
+        ex ? `${mdCode(ex.scenario)} #${ex.trial}: ${mdText(ex.reason)}` : "",
+      ];
+    });
+    parts.push(`**${mdCode(c.candidate)}**\n\n${table(["Criterion", "Failed trials", "Scenarios", "Example"], rows)}`);
+  }
+  return parts.length > 0 ? parts.join("\n\n") : "No failed criteria.";
+}
+
+function tierTable(a: Analysis): string {
+  const tiers = [...new Set(a.candidates.flatMap((c) => c.by_tier.map((g) => g.key)))].sort();
+  const rows = tiers.map((t) => [
+    `Tier ${t}`,
+    ...a.candidates.map((c) => {
+      const g = c.by_tier.find((x) => x.key === t);
+      return g ? rateCell(g.pass) : "–";
+    }),
+  ]);
+  return table(["Tier", ...a.candidates.map((c) => mdCode(c.candidate))], rows);
+}
+
+/** Render summary.md from an Analysis. */
+export function renderMarkdown(a: Analysis, options: MarkdownOptions = {}): string {
+  const runs = a.runs.map((r) => r.run);
+  const title = options.title ?? `supportbench: ${runs.length > 0 ? runs.map(mdText).join(", ") : "results"}`;
+  const out: string[] = [`# ${title}`];
+  out.push(`**Recommendation.** ${mdText(a.recommendation)}`);
+  out.push(
+    `${a.totals.lines} trials · ${a.totals.candidates} candidate(s) · ${a.totals.scenarios} scenarios · ${a.totals.intents} intents · ${a.totals.languages} languages. Error verdicts are left out of pass rates; a figure over fewer than ${a.settings.min_scenarios} scenarios is not stated.`,
+  );
+  if (a.warnings.length > 0) out.push(a.warnings.map((w) => `> ⚠️ ${mdText(w)}`).join("\n>\n"));
+  out.push(`## Candidates\n\n${candidateTable(a)}`);
+  if (a.candidates.length > 0) out.push(`### By tier\n\n${tierTable(a)}`);
+  if (a.comparisons.length > 0) {
+    out.push(`## Paired comparison\n\n${comparisonTable(a.comparisons, ["A", "B"])}`);
+  }
+  if (a.baseline.length > 0) {
+    out.push(`## Against the baseline\n\n${comparisonTable(a.baseline, ["Baseline", "Candidate"])}`);
+  }
+  const plan = a.scope.find((p) => p.candidate === a.recommended) ?? a.scope[0];
+  if (plan) out.push(`## Automation scope: ${mdCode(plan.candidate)}\n\n${scopeSection(plan)}`);
+  out.push(`## Top failures\n\n${failuresSection(a, options.maxFailures ?? 5)}`);
+  return `${out.join("\n\n")}\n`;
+}

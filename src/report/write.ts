@@ -1,0 +1,68 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type AnalyzeOptions, analyze } from "../analysis/analyze.js";
+import { readScopePolicy } from "../analysis/read-policy.js";
+import { formatIssues, type ReadIssue, readRuns } from "../analysis/read-run.js";
+import type { Analysis } from "../analysis/schema.js";
+import type { ResultLine, RunMeta } from "../run/schema.js";
+import { renderJUnit } from "./junit.js";
+import { renderMarkdown } from "./markdown.js";
+import { renderSummaryJson } from "./summary-json.js";
+
+/** Reads runs, analyses them and writes summary.json, summary.md, junit.xml and (optionally) index.html. */
+
+export type HtmlRenderer = (analysis: Analysis, lines: readonly ResultLine[], metas: readonly RunMeta[]) => string;
+
+export interface WriteReportsOptions {
+  runDirs: readonly string[];
+  outDir: string;
+  baselineDir?: string;
+  policyPath?: string;
+  renderHtml?: HtmlRenderer;
+  /** Analysis settings other than policy and baseline (seed, minScenarios, …). */
+  analysis?: Omit<AnalyzeOptions, "policy" | "policySource" | "baseline" | "generatedAt">;
+  /** The clock, passed in so tests are reproducible. */
+  now?: () => Date;
+}
+
+/** Unusable input: the issues name files and lines. The CLI exits 2 on it. */
+export class ReportInputError extends Error {
+  constructor(readonly issues: readonly ReadIssue[]) {
+    super(`cannot read the runs:\n${formatIssues(issues)}`);
+    this.name = "ReportInputError";
+  }
+}
+
+/** Write the reports into outDir; returns the written paths, the analysis and any read warnings. */
+export async function writeReports(options: WriteReportsOptions): Promise<{
+  files: string[];
+  analysis: Analysis;
+  warnings: ReadIssue[];
+}> {
+  const current = await readRuns(options.runDirs);
+  const baseline = options.baselineDir ? await readRuns([options.baselineDir]) : null;
+  const issues = [...current.issues, ...(baseline?.issues ?? [])];
+  const errors = issues.filter((i) => i.severity === "error");
+  if (errors.length > 0) throw new ReportInputError(errors);
+  const policy = options.policyPath ? await readScopePolicy(options.policyPath) : undefined;
+  const analysis = analyze(current.lines, current.metas, {
+    ...options.analysis,
+    ...(policy ? { policy, policySource: options.policyPath ?? null } : {}),
+    ...(baseline ? { baseline: { lines: baseline.lines, metas: baseline.metas } } : {}),
+    generatedAt: (options.now ?? (() => new Date()))().toISOString(),
+  });
+  await mkdir(options.outDir, { recursive: true });
+  const outputs: Array<[string, string]> = [
+    ["summary.json", renderSummaryJson(analysis)],
+    ["summary.md", renderMarkdown(analysis)],
+    ["junit.xml", renderJUnit(current.lines)],
+  ];
+  if (options.renderHtml) outputs.push(["index.html", options.renderHtml(analysis, current.lines, current.metas)]);
+  const files: string[] = [];
+  for (const [name, content] of outputs) {
+    const path = join(options.outDir, name);
+    await writeFile(path, content, "utf8");
+    files.push(path);
+  }
+  return { files, analysis, warnings: issues.filter((i) => i.severity === "warning") };
+}
