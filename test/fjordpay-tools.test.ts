@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -14,7 +14,7 @@ import {
 } from "../src/conversation/tools/fjordpay.js";
 import { mergeWorld, World, type WorldData } from "../src/conversation/world.js";
 import { DomainFile, ToolsFile } from "../src/suite/domain-schema.js";
-import { WorldFixture } from "../src/suite/schema.js";
+import { Intent, WorldFixture } from "../src/suite/schema.js";
 
 const DIR = join(import.meta.dirname, "..", "datasets", "domains", "fjordpay");
 const readYaml = (file: string): unknown => parse(readFileSync(join(DIR, file), "utf8"), { uniqueKeys: true });
@@ -111,6 +111,67 @@ describe("fjordpay domain files", () => {
       expect(plan?.order, String(order.id)).toBe(order.id);
       const sum = ((plan?.installments ?? []) as { amount: number }[]).reduce((s, i) => s + i.amount, 0);
       expect(Math.round(sum * 100), String(order.id)).toBe(Math.round((order.amount as number) * 100));
+    }
+  });
+});
+
+/** A help-centre article as written: front matter, then Markdown. */
+function readArticle(lang: string, file: string): { id: unknown; title: unknown; intents: unknown; body: string } {
+  const text = readFileSync(join(DIR, "kb", lang, file), "utf8");
+  const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text);
+  if (!m) throw new Error(`kb/${lang}/${file} has no front matter`);
+  const meta = parse(m[1]!) as Record<string, unknown>;
+  return { id: meta.id, title: meta.title, intents: meta.intents, body: m[2]! };
+}
+
+/** Numbers each core article must state in every language, so translations keep the policy. */
+const POLICY_NUMBERS: Record<string, string[]> = {
+  "refund-timing": ["5", "14"],
+  returns: ["30", "5"],
+  "payment-schedule": ["30", "3", "4"],
+  "late-fees": ["3", "5 EUR", "55 SEK", "55 NOK", "40 DKK", "20 PLN", "4 GBP", "12"],
+  "payment-extension": ["14", "60"],
+  disputes: ["7", "180", "14"],
+  "hardship-support": ["60", "112"],
+  "talk-to-a-human": ["8", "20", "9", "16"],
+};
+
+describe("fjordpay help centre", () => {
+  const languages = readdirSync(join(DIR, "kb")).sort();
+  const english = readdirSync(join(DIR, "kb", "en")).sort();
+
+  it("has the required languages and article counts", () => {
+    expect(languages).toEqual(["da", "de", "en", "es", "fi", "fr", "it", "nb", "nl", "pl", "pt", "sv"]);
+    expect(english.length).toBeGreaterThanOrEqual(14);
+    for (const lang of languages) {
+      const files = readdirSync(join(DIR, "kb", lang));
+      expect(files.length, lang).toBeGreaterThanOrEqual(8);
+      // A translated article must exist in English under the same id.
+      for (const file of files) expect(english, `${lang}/${file}`).toContain(file);
+    }
+  });
+
+  it("gives every article an id equal to its file name, a title and valid intents", () => {
+    for (const lang of languages) {
+      for (const file of readdirSync(join(DIR, "kb", lang))) {
+        const article = readArticle(lang, file);
+        const where = `${lang}/${file}`;
+        expect(article.id, where).toBe(file.replace(/\.md$/, ""));
+        expect(typeof article.title === "string" && article.title.length > 0, where).toBe(true);
+        const intents = Intent.array().min(1).safeParse(article.intents);
+        expect(intents.success, where).toBe(true);
+        expect(article.body.trimStart().startsWith("# "), where).toBe(true);
+      }
+    }
+  });
+
+  it("keeps the policy numbers in every translation", () => {
+    for (const lang of languages) {
+      for (const [id, numbers] of Object.entries(POLICY_NUMBERS)) {
+        const body = readArticle(lang, `${id}.md`).body;
+        for (const n of numbers)
+          expect(body, `${lang}/${id} should mention ${n}`).toMatch(new RegExp(`(^|\\D)${n}(\\D|$)`));
+      }
     }
   });
 });
