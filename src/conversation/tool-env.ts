@@ -1,6 +1,6 @@
 import type { ToolCall, ToolSpec } from "../providers/types.js";
 import type { Domain } from "../suite/domain-schema.js";
-import { articlesFor, buildKbIndex, type KbIndex } from "../suite/kb-index.js";
+import { type KbIndex, kbIndexFor } from "../suite/kb-index.js";
 import type { Change } from "./schema.js";
 import { type ToolImplementations, ToolRefusal } from "./tool-types.js";
 import type { World } from "./world.js";
@@ -25,9 +25,9 @@ export class ToolEnvironment {
     readonly world: World,
     private readonly language: string,
   ) {
-    const subset = articlesFor(domain.kb, language);
-    this.kb = buildKbIndex(subset.articles);
-    this.kbLanguage = subset.language;
+    const { index, language: kbLanguage } = kbIndexFor(domain.kb, language);
+    this.kb = index;
+    this.kbLanguage = kbLanguage;
   }
 
   /** The tools offered to the bot, as JSON-Schema specs. */

@@ -72,3 +72,22 @@ export function articlesFor(articles: KbArticle[], language: string): { articles
   if (own.length) return { articles: own, language: primary };
   return { articles: articles.filter((a) => a.language === "en"), language: "en" };
 }
+
+const cache = new WeakMap<KbArticle[], Map<string, { index: KbIndex; language: string }>>();
+
+/** The index of a domain's articles in a language, built once per article list and language. */
+export function kbIndexFor(articles: KbArticle[], language: string): { index: KbIndex; language: string } {
+  let byLang = cache.get(articles);
+  if (!byLang) {
+    byLang = new Map();
+    cache.set(articles, byLang);
+  }
+  const primary = language.split("-")[0]!.toLowerCase();
+  let entry = byLang.get(primary);
+  if (!entry) {
+    const subset = articlesFor(articles, primary);
+    entry = { index: buildKbIndex(subset.articles), language: subset.language };
+    byLang.set(primary, entry);
+  }
+  return entry;
+}

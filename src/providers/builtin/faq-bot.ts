@@ -1,5 +1,5 @@
 import type { Domain } from "../../suite/domain-schema.js";
-import { articlesFor, buildKbIndex, type KbIndex } from "../../suite/kb-index.js";
+import { kbIndexFor } from "../../suite/kb-index.js";
 import type { BotTurn, Candidate } from "../types.js";
 import { ANSWER_LEADS, HANDOFF_LINES, SENSITIVE_CUES } from "./faq-cues.js";
 
@@ -33,17 +33,6 @@ function sensitiveReason(text: string, allowed: string[]): string | undefined {
  * help-centre articles in the customer's language; hands off on sensitive cues or low confidence.
  */
 export function faqBotCandidate(domains: Map<string, Domain>, id = "builtin:faq-bot"): Candidate {
-  const indexes = new Map<string, { index: KbIndex; language: string }>();
-  const indexFor = (domain: Domain, language: string) => {
-    const key = `${domain.name}/${language}`;
-    let entry = indexes.get(key);
-    if (!entry) {
-      const subset = articlesFor(domain.kb, language);
-      entry = { index: buildKbIndex(subset.articles), language: subset.language };
-      indexes.set(key, entry);
-    }
-    return entry;
-  };
   return {
     id,
     async respond(req): Promise<BotTurn> {
@@ -60,7 +49,7 @@ export function faqBotCandidate(domains: Map<string, Domain>, id = "builtin:faq-
       const sensitive = sensitiveReason(question, reasons);
       if (sensitive) return handoff(sensitive, `Sensitive topic detected (${sensitive}).`);
       if (!domain) return handoff(reasons[0] ?? "technical", "No help centre for this domain.");
-      const { index, language } = indexFor(domain, req.context.language);
+      const { index, language } = kbIndexFor(domain.kb, req.context.language);
       const [hit] = index.search(question, 1);
       const fallback = reasons.includes("policy_exception") ? "policy_exception" : (reasons[0] ?? "technical");
       if (!hit || hit.score < MIN_RETRIEVAL_SCORE) return handoff(fallback, "No help-centre article matched with confidence.");
