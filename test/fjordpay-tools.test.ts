@@ -13,7 +13,9 @@ import {
   todayOf,
 } from "../src/conversation/tools/fjordpay.js";
 import { mergeWorld, World, type WorldData } from "../src/conversation/world.js";
+import { loadDomain } from "../src/suite/domain.js";
 import { DomainFile, ToolsFile } from "../src/suite/domain-schema.js";
+import type { Problem } from "../src/suite/problems.js";
 import { Intent, WorldFixture } from "../src/suite/schema.js";
 
 const DIR = join(import.meta.dirname, "..", "datasets", "domains", "fjordpay");
@@ -100,6 +102,16 @@ describe("fjordpay domain files", () => {
     expect(domain.handoff_reasons).toContain("fraud");
     for (const file of [domain.policy, domain.tools, domain.world])
       expect(() => readFileSync(join(DIR, file))).not.toThrow();
+  });
+
+  it("loads through the domain loader without a single problem", () => {
+    const problems: Problem[] = [];
+    const domain = loadDomain(join(DIR, ".."), "fjordpay", problems);
+    expect(problems).toEqual([]);
+    expect(domain?.tools.map((t) => t.name)).toEqual(
+      expect.arrayContaining([...Object.keys(fjordpayTools), "escalate_to_human", "search_help_center"]),
+    );
+    expect(domain?.kb.filter((a) => a.language === "en").length).toBeGreaterThanOrEqual(14);
   });
 
   it("has a consistent base world", () => {
@@ -226,6 +238,17 @@ describe("read tools", () => {
     expect(
       refusal(world, "verify_identity", { customer_id: "C-9999", date_of_birth: "1990-01-01", postcode: "1" }).code,
     ).toBe(REFUSAL.notFound);
+  });
+
+  it("accepts a postcode that a fixture wrote as a bare number", () => {
+    const world = freshWorld({ customers: [{ id: "C-1050", postcode: 500, address: { postcode: 500 } }] });
+    const dob = "1998-05-19";
+    expect(
+      call(world, "verify_identity", { customer_id: "C-1050", date_of_birth: dob, postcode: "00500" }).verified,
+    ).toBe(true);
+    expect(
+      call(world, "verify_identity", { customer_id: "C-1050", date_of_birth: dob, postcode: "00501" }).verified,
+    ).toBe(false);
   });
 
   it("keeps leading zeros of postcodes", () => {

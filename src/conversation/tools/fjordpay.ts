@@ -220,6 +220,12 @@ function samePhone(a: string, b: string): boolean {
 
 const normalPostcode = (s: string): string => s.replace(/[\s-]/g, "").toUpperCase();
 
+/** `given` (normalised) is the stored postcode; an unquoted YAML postcode arrives as a number without its leading zeros. */
+function samePostcode(stored: unknown, given: string): boolean {
+  if (typeof stored === "number") return /^\d+$/.test(given) && Number(given) === stored;
+  return typeof stored === "string" && stored.trim() !== "" && normalPostcode(stored) === given;
+}
+
 /** Day-first European forms (12.04.1988, 12/04/1988) as well as ISO; null when unreadable. */
 function normalDate(value: string): string | null {
   const s = value.trim();
@@ -269,11 +275,9 @@ const verifyIdentity: ToolImplementation = (args, world) => {
   const dob = normalDate(text(args, "date_of_birth"));
   const postcode = normalPostcode(text(args, "postcode"));
   const address = (customer.address ?? {}) as Record<string, unknown>;
-  const known = [customer.postcode, address.postcode]
-    .filter((p): p is string | number => typeof p === "string" || typeof p === "number")
-    .map((p) => normalPostcode(String(p)));
+  const known = [customer.postcode, address.postcode];
   const verified =
-    dob !== null && dob === isoDateOf(customer.date_of_birth) && known.length > 0 && known.includes(postcode);
+    dob !== null && dob === isoDateOf(customer.date_of_birth) && known.some((p) => samePostcode(p, postcode));
   if (verified) world.update("customers", customer.id, { verified: true });
   // Which detail failed is not said: that would help someone guessing their way in.
   return { customer_id: customer.id, verified };
