@@ -12,7 +12,8 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   var rows = payload.rows;
   var labels = payload.labels;
   var pageSize = payload.pageSize;
-  var details = null;
+  var chunkSize = payload.detailChunk;
+  var chunks = {};
   var rowText = null;
   var conversationText = null;
   var keyIndex = {};
@@ -39,9 +40,19 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     if (typeof value === "string") return value;
     try { return JSON.stringify(value, null, 2); } catch (e) { return String(value); }
   }
-  function loadDetails() {
-    if (!details) details = JSON.parse(byId("sb-details").textContent);
-    return details;
+  // Details come in blocks of chunkSize trials after this script; a block is parsed when first needed.
+  function detail(i) {
+    var n = Math.floor(i / chunkSize);
+    if (!chunks[n]) {
+      var block = byId("sb-details-" + n);
+      if (!block) return null;
+      chunks[n] = JSON.parse(block.textContent);
+    }
+    return chunks[n][i - n * chunkSize];
+  }
+  function whenParsed(fn) {
+    if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", fn, { once: true });
+    else fn();
   }
 
   function filterValue(row, name) {
@@ -67,15 +78,17 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   function haystack(i) {
     if (!rowText) rowText = new Array(rows.length);
     if (rowText[i] === undefined) rowText[i] = textOfRow(i);
-    if (!conversationText) {
-      var all = loadDetails();
-      conversationText = new Array(rows.length);
-      for (var j = 0; j < all.length; j++) conversationText[j] = textOfConversation(all[j]);
-    }
+    if (!conversationText) conversationText = new Array(rows.length);
+    if (conversationText[i] === undefined) conversationText[i] = textOfConversation(detail(i));
     return rowText[i] + " " + conversationText[i];
   }
 
   function apply() {
+    if (state.query.trim() && doc.readyState === "loading") {
+      byId("trial-status").textContent = "Searching the conversations as soon as the page has loaded…";
+      whenParsed(apply);
+      return;
+    }
     var names = Object.keys(state.filters).filter(function (n) { return state.filters[n] !== ""; });
     var terms = state.query.trim().toLowerCase().split(/\s+/).filter(Boolean);
     var out = [];
@@ -252,7 +265,8 @@ export const CLIENT_SCRIPT = String.raw`(function () {
 
   function openTrial(i) {
     var r = rows[i];
-    var d = loadDetails()[i];
+    var d = detail(i);
+    if (!d) { whenParsed(function () { openTrial(i); }); return; }
     var dialog = byId("trial-dialog");
     state.openKey = r.key;
     byId("trial-title").textContent = r.suite + "/" + r.scenario + " · " + r.candidate + " · trial " + r.trial;
@@ -334,7 +348,14 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   var timer = null;
   search.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { state.query = search.value; apply(); }, 200);
+    timer = setTimeout(function () {
+      state.query = search.value;
+      // The first search reads every conversation; say so before the page is busy.
+      if (state.query.trim() && !conversationText) {
+        byId("trial-status").textContent = "Searching " + rows.length.toLocaleString("en-US") + " conversations…";
+        setTimeout(apply, 20);
+      } else apply();
+    }, 200);
   });
   form.addEventListener("reset", function () {
     setTimeout(function () {
@@ -359,6 +380,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   state.query = search.value;
   apply();
   doc.documentElement.dataset.ready = "true";
-  openFromHash();
+  if (window.performance && performance.mark) performance.mark("sb-ready");
+  whenParsed(openFromHash);
 })();
 `;

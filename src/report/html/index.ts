@@ -47,6 +47,7 @@ export function renderHtmlReport(
     rows: lines.map(trialRow),
     details: lines.map(trialDetail),
     pageSize: Math.max(1, Math.floor(options.pageSize ?? 100)),
+    detailChunk: 100,
     labels: LABELS,
   });
 }

@@ -4,7 +4,7 @@ import { CLIENT_SCRIPT } from "./client-script.js";
 import { contentSecurityPolicy } from "./csp.js";
 import { jsonForScript } from "./escape.js";
 import { count } from "./format.js";
-import { html, join, type SafeHtml, trusted } from "./html.js";
+import { html, join, type SafeHtml } from "./html.js";
 import { candidatesSection } from "./sections/candidates.js";
 import { costSection } from "./sections/cost.js";
 import { gradersSection } from "./sections/graders.js";
@@ -14,7 +14,10 @@ import { trialsSection } from "./sections/trials.js";
 import { STYLES } from "./styles.js";
 import type { TrialDetail, TrialRow } from "./trial-data.js";
 
-/** Assembles the page: static sections first (they paint without script), then the data and the script. */
+/**
+ * Assembles the page: static sections first (they paint without script), then the rows and the
+ * script (the table appears), then the transcripts in blocks that are parsed only when opened.
+ */
 
 export interface PageInput {
   title: string;
@@ -23,6 +26,8 @@ export interface PageInput {
   rows: readonly TrialRow[];
   details: readonly TrialDetail[];
   pageSize: number;
+  /** Trials per transcript block: opening one trial parses only its block. */
+  detailChunk: number;
   /** Labels the page script shows, kept here so the server and the browser say the same words. */
   labels: Record<string, Record<string, string>>;
 }
@@ -100,12 +105,17 @@ export function renderPage(input: PageInput): string {
   const trials = jsonForScript({
     v: 1,
     pageSize: input.pageSize,
+    detailChunk: input.detailChunk,
     multiTrial: input.rows.some((r) => r.trial > 0),
     multiSuite: new Set(input.rows.map((r) => r.suite)).size > 1,
     labels: input.labels,
     rows: input.rows,
   });
-  const details = jsonForScript(input.details);
+  const chunks: string[] = [];
+  for (let start = 0, n = 0; start < input.details.length; start += input.detailChunk, n++) {
+    const block = jsonForScript(input.details.slice(start, start + input.detailChunk));
+    chunks.push(`<script type="application/json" id="sb-details-${n}">${block}</script>`);
+  }
   const csp = contentSecurityPolicy({ scripts: [CLIENT_SCRIPT], styles: [STYLES] });
   return `<!doctype html>
 <html lang="en">
@@ -121,8 +131,8 @@ ${html`<title>${input.title}</title>`}
 <body>
 ${body}
 <script type="application/json" id="sb-trials">${trials}</script>
-<script type="application/json" id="sb-details">${details}</script>
-<script>${trusted(CLIENT_SCRIPT)}</script>
+<script>${CLIENT_SCRIPT}</script>
+${chunks.join("\n")}
 </body>
 </html>
 `;
