@@ -169,6 +169,62 @@ describe("withRetries", () => {
   });
 });
 
+describe("a fault mix against the local OpenAI server", () => {
+  it("accounts for every call: answered or failed with a classified kind, never lost", async () => {
+    const server = await startOpenAIServer({
+      script: () => ({ content: "ok" }),
+      faults: {
+        seed: 42,
+        rates: { rate_limit: 0.2, server_error: 0.1, delay: 0.05, malformed: 0.02 },
+        delayMs: 5_000,
+        retryAfter: 1,
+      },
+    });
+    try {
+      const bot = withRetries(createOpenAICandidate({ model: "gpt-4o-mini", baseURL: server.baseURL, env: {} }), {
+        retries: 3,
+        // Generous: client and server share one busy process here, and a cold start is slow.
+        timeoutMs: 1_000,
+        baseDelayMs: 1,
+        sleep: async () => {},
+      });
+      const calls = 120;
+      const outcomes: string[] = [];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (next < calls) {
+            next++;
+            try {
+              outcomes.push((await bot.respond(makeRequest([user("x")]))).text === "ok" ? "ok" : "wrong");
+            } catch (err) {
+              outcomes.push(err instanceof ProviderError ? err.kind : "unclassified");
+            }
+          }
+        }),
+      );
+      expect(outcomes).toHaveLength(calls);
+      expect(
+        outcomes.filter((o) => !["ok", "rate_limit", "candidate_error", "timeout", "bad_response"].includes(o)),
+      ).toEqual([]);
+      // Four attempts each make a failure rare; most calls get through.
+      expect(outcomes.filter((o) => o === "ok").length).toBeGreaterThan(calls * 0.9);
+      const { faults, requests } = server.stats;
+      expect(requests).toBeGreaterThan(calls);
+      // The seeded draw keeps close to the asked rates.
+      expect(faults.rate_limit / requests).toBeGreaterThan(0.12);
+      expect(faults.rate_limit / requests).toBeLessThan(0.28);
+      expect(faults.server_error).toBeGreaterThan(0);
+      expect(faults.delay).toBeGreaterThan(0);
+      expect(requests - faults.rate_limit - faults.server_error - faults.malformed - faults.delay).toBe(
+        server.stats.answered,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("withCache against a local OpenAI server", () => {
   let dir: string;
   let server: OpenAITestServer;

@@ -33,6 +33,8 @@ export interface OpenAICandidateOptions {
   maxTokensField?: "max_tokens" | "max_completion_tokens";
   /** Stream the answer (SSE) and assemble it; usage comes from the final chunk. */
   stream?: boolean;
+  /** Ask for that final usage chunk (default true); some older compatible servers reject stream_options. */
+  streamUsage?: boolean;
   /** Prices per 1M tokens that override datasets/pricing.yaml. */
   pricing?: PriceTable;
   /** The SDK's own limit per request (default 10 min); `withRetries` sets the real per-call timeout. */

@@ -56,7 +56,7 @@ export interface RequestContext<Body> {
   path: string;
   /** Index among all requests. */
   index: number;
-  /** Index among requests that drew no answer-replacing fault: the position in an array script. */
+  /** Index among requests that reach the script (no fault, or a delay): the position in an array script; -1 for a malformed answer. */
   answerIndex: number;
   res: ServerResponse;
 }
