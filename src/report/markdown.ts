@@ -33,11 +33,11 @@ const DECISION_MARK: Record<Decision, string> = {
 export function mdText(text: string): string {
   return text
     .replace(/[\r\n\t]+/g, " ")
+    .replace(/([\\`*_[\]])/g, "\\$1")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(/\|/g, "\\|")
-    .replace(/([\\`*_[\]])/g, "\\$1");
+    .replace(/\|/g, "\\|");
 }
 
 /** A name as inline code: backslash escapes do not work inside code spans, so only table breaks are guarded. */
@@ -185,8 +185,9 @@ function failuresSection(a: Analysis, max: number): string {
     if (c.top_failures.length === 0) continue;
     const rows = c.top_failures.slice(0, max).map((f) => {
       const ex = f.examples[0];
+      const hard = c.criteria.some((x) => x.criterion === f.criterion && x.hard);
       return [
-        mdCode(f.criterion),
+        `${mdCode(f.criterion)}${hard ? "" : " (soft)"}`,
         String(f.count),
         String(f.scenarios),
         ex ? `${mdCode(ex.scenario)} #${ex.trial}: ${mdText(ex.reason)}` : "",
