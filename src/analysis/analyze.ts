@@ -513,7 +513,9 @@ export function analyze(
     }
   }
 
-  const scope = candidates.map((c) => planScope(c, policy));
+  // The planner reads the same evidence rule the cells were computed with.
+  const effective = { ...policy, min_scenarios: s.minScenarios, confidence: s.confidence };
+  const scope = candidates.map((c) => planScope(c, effective));
   const { recommended, recommendation } = recommend(candidates, scope, comparisons);
   const runs = runSummaries(metas, lines, warnings);
   return {
