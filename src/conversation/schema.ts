@@ -5,9 +5,12 @@ import { Usage } from "../providers/types.js";
 
 /** One recorded change of the world, made by a tool. */
 export const Change = z.object({
+  /** `set` changes one field (`collection.id.field`); `insert` adds a record (`collection.id`). */
+  op: z.enum(["set", "insert"]).default("set"),
   path: z.string(),
-  before: z.unknown(),
-  after: z.unknown(),
+  /** null when the field or record did not exist. */
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
   tool: z.string().optional(),
 });
 export type Change = z.infer<typeof Change>;

@@ -76,9 +76,10 @@ export class World {
       if (JSON.stringify(before) === JSON.stringify(value)) continue;
       rec[field] = clone(value);
       this.changes.push({
+        op: "set",
         path: `${collection}.${id}.${field}`,
-        before: clone(before),
-        after: clone(value),
+        before: clone(before) ?? null,
+        after: clone(value) ?? null,
         tool: this.currentTool,
       });
     }
@@ -96,7 +97,7 @@ export class World {
     const id = typeof record.id === "string" ? record.id : `${idPrefix}-${1000 + list.length + 1}`;
     const rec: WorldRecord = { ...clone(record), id };
     list.push(rec);
-    this.changes.push({ path: `${collection}.${id}`, before: null, after: clone(rec), tool: this.currentTool });
+    this.changes.push({ op: "insert", path: `${collection}.${id}`, before: null, after: clone(rec), tool: this.currentTool });
     return clone(rec);
   }
 }
@@ -131,7 +132,7 @@ export function applyChanges(start: WorldData, changes: readonly Change[]): Worl
     const collection = c.path.slice(0, first);
     const list = data[collection] ?? [];
     data[collection] = list;
-    if (c.before === null && c.after && typeof c.after === "object" && "id" in c.after) {
+    if (c.op === "insert") {
       list.push(clone(c.after) as WorldRecord);
       continue;
     }
