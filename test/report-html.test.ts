@@ -184,6 +184,14 @@ describe("comparison sentences", () => {
     );
   });
 
+  it("names the baseline run when comparing with it", () => {
+    const c = { ...base, a: "bot", b: "bot", source: "baseline" as const, better: "bot", diff: -0.07 };
+    const flipped = { ...c, bootstrap: { ...base.bootstrap, low: -0.11, high: -0.03 } };
+    expect(comparisonSentence(flipped)).toBe(
+      "bot (baseline) is better than bot (this run) by 7 points (95% CI 3–11), p=0.002.",
+    );
+  });
+
   it("refuses to compare on too little evidence", () => {
     expect(comparisonSentence({ ...base, sufficient: false, shared_scenarios: 2, pairs: 2 })).toMatch(
       /^Too little shared evidence/,

@@ -218,6 +218,14 @@ mark.cite-fail { background: #f9d3bd; border-bottom-color: var(--vermillion); }
 
 footer.colophon { margin-top: 56px; padding-top: 16px; border-top: 1px solid var(--line); color: var(--ink-3); font-size: 12.5px; }
 
+.reasons { margin-top: 12px; }
+.reasons td.decision { white-space: nowrap; }
+.reasons td.why { color: var(--ink-2); min-width: 280px; }
+@media (max-width: 600px) {
+  .page { padding-left: 16px; padding-right: 16px; }
+  .recommendation { font-size: 17px; padding: 12px 14px; }
+  h1 { font-size: 24px; }
+}
 @media (max-width: 900px) {
   .kpis { grid-template-columns: repeat(2, minmax(0, 1fr)); }
   .dialog-body { grid-template-columns: 1fr; overflow: auto; }

@@ -30,7 +30,8 @@ export function comparisonSentence(c: PairedComparison): string {
   const p = pValue(c.mcnemar_mid_p);
   const { low, high } = c.bootstrap;
   if (c.significant && c.better !== null) {
-    const bWins = c.better === c.b;
+    // The sign decides, not the name: a baseline comparison has the same candidate on both sides.
+    const bWins = c.diff > 0;
     const winner = bWins ? b : a;
     const loser = bWins ? a : b;
     const diff = bWins ? c.diff : -c.diff;

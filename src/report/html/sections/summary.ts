@@ -119,6 +119,28 @@ export function heatmap(plan: ScopePlan): SafeHtml {
   )}<th scope="col" class="row-share">Share of contacts</th></tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
+/** The same decisions as a table with their reasons, for keyboards, screen readers and paper. */
+function reasonsTable(plan: ScopePlan): SafeHtml {
+  const cells = [...plan.cells].sort(
+    (a, b) =>
+      a.tier - b.tier ||
+      a.intent.localeCompare(b.intent) ||
+      b.weight - a.weight ||
+      a.language.localeCompare(b.language),
+  );
+  const rows = cells.map(
+    (c) =>
+      html`<tr><th scope="row">${c.intent}</th><td>${c.language}</td><td class="num">${c.tier}</td><td class="decision"><span class="swatch decision-${c.decision}" aria-hidden="true">${
+        DECISION_SYMBOL[c.decision]
+      }</span>${DECISION_LABEL[c.decision]}</td><td class="num">${percent(c.pass_low)}</td><td class="num">${percent(
+        c.missed_escalation_rate,
+      )}</td><td class="num">${decimal(c.empathy, 1)}${c.empathy_kind === "heuristic" ? html` <span class="tag kind-heuristic">heuristic</span>` : null}</td><td class="num">${
+        c.scenarios
+      }</td><td class="num">${percent(c.weight, 1)}</td><td class="why">${c.reasons.join(" ")}</td></tr>`,
+  );
+  return html`<details class="reasons"><summary>Why each cell was decided</summary><div class="table-scroll"><table class="data"><thead><tr><th scope="col">Intent</th><th scope="col">Language</th><th scope="col">Tier</th><th scope="col">Decision</th><th scope="col">Lowest pass rate</th><th scope="col">Missed hand-offs</th><th scope="col">Empathy</th><th scope="col">Scenarios</th><th scope="col">Share of contacts</th><th scope="col">Reasons</th></tr></thead><tbody>${rows}</tbody></table></div></details>`;
+}
+
 function planNotes(plan: ScopePlan): SafeHtml | null {
   if (plan.notes.length === 0) return null;
   return html`<ul class="notes">${plan.notes.map((n) => html`<li>${n}</li>`)}</ul>`;
@@ -130,8 +152,8 @@ export function summarySection(analysis: Analysis): SafeHtml {
   const others = analysis.scope.filter((p) => p !== plan);
   const scope = plan
     ? html`<h3>Which conversations ${plan.candidate} can take</h3>
-<p class="lede">Each cell is one intent in one language. The figure under the label is the lowest pass rate the evidence supports (95% confidence). Hover a cell for the reasons.</p>
-${shares(plan)}${heatmap(plan)}${planNotes(plan)}`
+<p class="lede">Each cell is one intent in one language. The figure under the label is the lowest pass rate the evidence supports (95% confidence). Hover a cell, or open “Why each cell was decided” below it, for the reasons.</p>
+${shares(plan)}${heatmap(plan)}${reasonsTable(plan)}${planNotes(plan)}`
     : html`<p class="muted">No automation-scope plan: the analysis was run without a scope policy.</p>`;
   const otherPlans =
     others.length > 0
