@@ -119,16 +119,21 @@ describe("the judge", () => {
       "empathy",
       "resolution",
       "tone",
-      "rubric:1",
-      "forbidden:1",
+      "rubric",
+      "forbidden",
     ]);
     const accuracy = grades.find((g) => g.criterion === "accuracy")!;
     expect(accuracy).toMatchObject({ score: 4, scale: [1, 5], pass: true, kind: "judge", version: "1.0" });
     expect(accuracy.grader).toBe("judge:openai:gpt-4.1");
     expect(accuracy.detail).toMatchObject({ model: "openai:gpt-4.1", rubric: "accuracy", rubric_version: "1.0" });
     expect(accuracy.detail?.prompt_sha256).toMatch(/^[0-9a-f]{16}$/);
-    expect(grades.find((g) => g.criterion === "rubric:1")).toMatchObject({ score: 1, pass: true, hard: false });
-    expect(grades.find((g) => g.criterion === "forbidden:1")).toMatchObject({ score: 1, pass: true, hard: true });
+    expect(grades.find((g) => g.criterion === "rubric")).toMatchObject({ score: 1, pass: true, hard: false });
+    expect(grades.find((g) => g.criterion === "forbidden")).toMatchObject({
+      score: 1,
+      pass: true,
+      hard: true,
+      detail: { claim: "promises a refund date that policy does not guarantee", judged: true },
+    });
   });
 
   it("keeps only evidence quotes that occur in the turn they name", async () => {
@@ -149,8 +154,8 @@ describe("the judge", () => {
     const judge = scriptedJudge("j", [submit(fullGrades(2, "no", "yes"))]);
     const grades = await createJudge({ judges: [judge], rubrics: await rubrics() })(gradeInput(transcript), signal);
     expect(grades.find((g) => g.criterion === "empathy")).toMatchObject({ score: 2, pass: false });
-    expect(grades.find((g) => g.criterion === "rubric:1")).toMatchObject({ score: 0, pass: false });
-    expect(grades.find((g) => g.criterion === "forbidden:1")).toMatchObject({ score: 0, pass: false, hard: true });
+    expect(grades.find((g) => g.criterion === "rubric")).toMatchObject({ score: 0, pass: false });
+    expect(grades.find((g) => g.criterion === "forbidden")).toMatchObject({ score: 0, pass: false, hard: true });
   });
 
   it("parses a JSON answer given as text instead of a tool call", async () => {
@@ -369,13 +374,13 @@ describe("panels and sampling", () => {
       aggregate: "majority",
     });
     const g = await grader(gradeInput(transcript), signal);
-    expect(g.find((x) => x.criterion === "forbidden:1")).toMatchObject({ score: 0, pass: false });
+    expect(g.find((x) => x.criterion === "forbidden")).toMatchObject({ score: 0, pass: false });
     const meanGrader = createJudge({
       judges: [scriptedJudge("a", [withScore(4, "yes")]), scriptedJudge("b", [withScore(4, "no")])],
       rubrics: await rubrics(),
     });
     const m = await meanGrader(gradeInput(transcript), signal);
-    expect(m.find((x) => x.criterion === "forbidden:1")).toMatchObject({ score: 0.5, pass: false });
+    expect(m.find((x) => x.criterion === "forbidden")).toMatchObject({ score: 0.5, pass: false });
   });
 
   it("reports an error when one panel member gives no valid answer, and keeps failed samples on record", async () => {

@@ -1,7 +1,11 @@
 import type { LoadedScenario } from "../../suite/schema.js";
 import type { Rubric, RubricCriterion } from "./rubric-schema.js";
 
-/** The criteria one judge call grades: rubric criteria (1–5) and the scenario's own yes/no checks. */
+/**
+ * The criteria one judge call grades: rubric criteria (1–5) and the scenario's own yes/no checks.
+ * Scenario checks share the criterion names of the deterministic graders ("forbidden") or "rubric",
+ * one grade per entry, told apart by `detail`.
+ */
 
 export type JudgedCriterion =
   | { kind: "scale"; key: string; criterion: string; rubric: Rubric; def: RubricCriterion }
@@ -17,12 +21,12 @@ export function judgedCriteria(rubrics: readonly Rubric[], scenario: LoadedScena
     for (const def of rubric.criteria) out.push({ kind: "scale", key: def.id, criterion: def.id, rubric, def });
   }
   scenario.expect.rubric.forEach((text, i) => {
-    out.push({ kind: "rubric_line", key: `rubric_${i + 1}`, criterion: `rubric:${i + 1}`, text });
+    out.push({ kind: "rubric_line", key: `rubric_${i + 1}`, criterion: "rubric", text });
   });
   // Only plain-text entries are judged; `says`/`pattern` entries belong to the deterministic grader.
   scenario.expect.forbidden.forEach((entry, i) => {
     if (typeof entry === "string") {
-      out.push({ kind: "forbidden", key: `forbidden_${i + 1}`, criterion: `forbidden:${i + 1}`, text: entry });
+      out.push({ kind: "forbidden", key: `forbidden_${i + 1}`, criterion: "forbidden", text: entry });
     }
   });
   return out;

@@ -180,7 +180,7 @@ function criterionFacts(c: JudgedCriterion) {
     // A judged forbidden behaviour is as decisive as a deterministic one.
     hard: c.kind === "forbidden",
     version: JUDGE_PROMPT_VERSION,
-    detail: { scenario_criterion: c.kind, text: c.text },
+    detail: c.kind === "forbidden" ? { claim: c.text, judged: true, entry: c.key } : { line: c.text, entry: c.key },
   };
 }
 
