@@ -5,7 +5,7 @@ import { createHttpBotCandidate, getPath, type HttpBotOptions, renderTemplate } 
 import { withRetries } from "../src/providers/retry.js";
 import { type Message, ProviderError } from "../src/providers/types.js";
 import { assistant, makeRequest, toolResult, user } from "./servers/requests.js";
-import { startWebhookBot, type WebhookBotOptions, type WebhookBotServer } from "./servers/webhook-bot.js";
+import { startWebhookBotServer, type WebhookBotOptions, type WebhookBotServer } from "./servers/webhook-bot.js";
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 async function serve(options: WebhookBotOptions): Promise<WebhookBotServer> {
-  const server = await startWebhookBot(options);
+  const server = await startWebhookBotServer(options);
   servers.push(server);
   return server;
 }

@@ -8,7 +8,7 @@ import {
 import { NetworkError, withRetries } from "../src/providers/retry.js";
 import { type Message, ProviderError } from "../src/providers/types.js";
 import { assistant, makeRequest, user } from "./servers/requests.js";
-import { startWebhookBot, type WebhookBotServer } from "./servers/webhook-bot.js";
+import { startWebhookBotServer, type WebhookBotServer } from "./servers/webhook-bot.js";
 
 const servers: WebhookBotServer[] = [];
 afterEach(async () => {
@@ -78,7 +78,7 @@ describe("promptfoo candidate", () => {
   });
 
   it("runs promptfoo's http provider against a stateful webhook bot over several turns", async () => {
-    const server = await startWebhookBot({
+    const server = await startWebhookBotServer({
       mode: "stateful",
       script: (turn) => ({ text: `turn ${turn.history.filter((m) => m.role === "user").length}: ${turn.message}` }),
     });
@@ -101,7 +101,7 @@ describe("promptfoo candidate", () => {
   });
 
   it("classifies the http provider's failures and leaves retries to withRetries", async () => {
-    const server = await startWebhookBot({
+    const server = await startWebhookBotServer({
       mode: "stateful",
       script: () => ({ text: "ok" }),
       faults: [{ kind: "server_error" }, { kind: "rate_limit", retryAfter: 1 }, { kind: "reset" }, null],
@@ -118,7 +118,7 @@ describe("promptfoo candidate", () => {
     expect((await ask()).text).toBe("ok");
     expect(server.stats.requests).toBe(4);
 
-    const flaky = await startWebhookBot({
+    const flaky = await startWebhookBotServer({
       mode: "stateful",
       script: () => ({ text: "back" }),
       faults: [{ kind: "server_error" }],

@@ -76,7 +76,7 @@ function isHistory(value: unknown): value is HistoryMessage[] {
 }
 
 /** Starts the bot on a free loopback port. */
-export async function startWebhookBot(options: WebhookBotOptions): Promise<WebhookBotServer> {
+export async function startWebhookBotServer(options: WebhookBotOptions): Promise<WebhookBotServer> {
   const path = options.path ?? "/chat";
   const sessions = new Map<string, HistoryMessage[]>();
   let issued = 0;
