@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   classifyPromptfooFailure,
@@ -9,6 +12,9 @@ import { NetworkError, withRetries } from "../src/providers/retry.js";
 import { type Message, ProviderError } from "../src/providers/types.js";
 import { assistant, makeRequest, user } from "./servers/requests.js";
 import { startWebhookBotServer, type WebhookBotServer } from "./servers/webhook-bot.js";
+
+// promptfoo keeps an id file in its config folder on import; keep it out of the home folder.
+process.env.PROMPTFOO_CONFIG_DIR = mkdtempSync(join(tmpdir(), "promptfoo-config-"));
 
 const servers: WebhookBotServer[] = [];
 afterEach(async () => {
