@@ -48,9 +48,28 @@ type CallOutcome =
   | { ok: true; answers: Record<string, CriterionAnswer>; repaired: boolean; promptHash: string }
   | { ok: false; error: string; promptHash: string };
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function repairTail(turn: BotTurn, problem: string): Message[] {
   const fix = `Your submission was rejected: ${problem}. Call ${SUBMIT_TOOL} again with every criterion, using only the allowed values.`;
   const calls = turn.toolCalls ?? [];
+  // Arguments that are not JSON cannot be sent back as a tool call (APIs reject them), so the
+  // broken call is described in words instead.
+  const replayable = calls.every((c) => typeof c.args !== "string" || isJson(c.args));
+  if (calls.length && !replayable) {
+    const text = calls.map((c) => `${c.name}(${String(c.args).slice(0, 2000)})`).join("\n");
+    return [
+      { role: "assistant", content: `${turn.text ? `${turn.text}\n` : ""}${text}`, toolCalls: [] },
+      { role: "user", content: fix },
+    ];
+  }
   if (calls.length) {
     return [
       { role: "assistant", content: turn.text ?? "", toolCalls: calls },
