@@ -251,3 +251,58 @@ describe("heat-map", () => {
     expect(out).toContain("because &lt;b&gt;refund.status&lt;/b&gt;");
   });
 });
+
+describe("self-test and calibration figures", () => {
+  const lines = makeResultLines({ scenarios: 12, seed: 9 });
+  const renderWith = (extra: Partial<Parameters<typeof makeRunMeta>[1]>): string => {
+    const meta = makeRunMeta(lines, extra);
+    return renderHtmlReport(analyze(lines, [meta]), lines, [meta]);
+  };
+  const selftest = {
+    scenarios: 12,
+    gold: { total: 12, passed: 11, specificity: 11 / 12 },
+    mutations: [
+      { mutation: "drop_escalation", target: "escalation", applicable: 4, caught: 4, by_target: 4, sensitivity: 1 },
+    ],
+    graders: [{ grader: "escalation", sensitivity: 1, specificity: 0.9, mutants: 4, gold: 12 }],
+    gold_failures: [{ scenario: "s-1", reasons: ["<img src=x onerror=alert(1)>"] }],
+    missed_mutants: [],
+    threshold: 0.95,
+    ok: false,
+  };
+
+  it("shows a self-test report as tables with its verdict, escaping its texts", () => {
+    const out = renderWith({ selftest });
+    expect(out).toContain('id="selftest"');
+    expect(out).toContain('data-grader="escalation"');
+    expect(out).toContain("The graders fail their self-test (threshold 95%)");
+    expect(out).toContain("11 of 12 gold answers pass (92%)");
+    expect(out).toContain("&lt;img src=x onerror=alert(1)&gt;");
+  });
+
+  it("shows calibration agreement with kappa in words", () => {
+    const agreement = { n: 40, kappa: 0.71, exact: 0.7, within_one: 0.95, bias: -0.1 };
+    const calibration = {
+      grader: "judge:x",
+      kind: "judge",
+      items: 40,
+      criteria: [
+        { label: "empathy", criterion: "empathy", overall: agreement, by_language: { de: agreement }, missing: 0 },
+      ],
+      errors: [],
+      pairs: [],
+    };
+    const out = renderWith({ calibration });
+    expect(out).toMatch(
+      /<th scope="row">empathy<\/th><td class="num">40<\/td><td class="num">0\.71<\/td><td>substantial<\/td>/,
+    );
+    expect(out).toContain("−0.10");
+  });
+
+  it("falls back to a generic view for shapes it does not know, and omits the section without figures", () => {
+    const out = renderWith({ selftest: { note: "<b>custom</b>", rows: [{ a: 1, b: "x" }] } });
+    expect(out).toContain("&lt;b&gt;custom&lt;/b&gt;");
+    expect(out).toMatch(/<table class="data generic"><thead><tr><th scope="col">a<\/th><th scope="col">b<\/th>/);
+    expect(renderWith({})).not.toContain('id="selftest"');
+  });
+});

@@ -135,6 +135,13 @@ details > summary { cursor: pointer; font-weight: 600; padding: 6px 0; }
 .failures ol > li { margin-bottom: 8px; }
 .failures ul { padding-left: 16px; color: var(--ink-2); }
 .figures { margin-bottom: 16px; }
+.verdict-line { font-weight: 600; padding: 8px 12px; border-radius: 6px; display: inline-block; }
+.verdict-line.ok { background: #dcebf6; color: #08466e; }
+.verdict-line.not-ok { background: #f8dccb; color: #7a3000; }
+h5 { font-size: 14px; margin: 14px 0 4px; }
+ul.compact { margin: 0; padding-left: 20px; font-size: 13.5px; }
+tr.sub th, tr.sub td { font-size: 12.5px; color: var(--ink-2); padding-top: 4px; padding-bottom: 4px; }
+.indent { padding-left: 18px; font-weight: 400; }
 dl.generic { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 18px; font-size: 13.5px; }
 dl.generic .pair { display: contents; }
 dl.generic dt { color: var(--ink-2); }
