@@ -1,4 +1,7 @@
-import { InputError, formatProblem } from "../suite/problems.js";
+import { PolicyFileError } from "../analysis/read-policy.js";
+import { formatIssues } from "../analysis/read-run.js";
+import { ReportInputError } from "../report/write.js";
+import { formatProblem, InputError } from "../suite/problems.js";
 
 /** Where a command writes, and its environment; injected so tests run the CLI in-process. */
 export interface CliIO {
@@ -21,6 +24,14 @@ export class ExitCode extends Error {
 /** Print a failure the way users need it: problems with positions, or one line for a bug. */
 export function reportError(err: unknown, io: CliIO): number {
   if (err instanceof ExitCode) return err.code;
+  if (err instanceof ReportInputError) {
+    io.stderr(`${formatIssues(err.issues)}\n`);
+    return EXIT.input;
+  }
+  if (err instanceof PolicyFileError) {
+    io.stderr(`${err.message}\n  hint: see docs/analysis.md for the policy format\n`);
+    return EXIT.input;
+  }
   if (err instanceof InputError) {
     for (const p of err.problems) io.stderr(`${formatProblem(p)}\n`);
     io.stderr(`\n${err.problems.length} problem${err.problems.length === 1 ? "" : "s"} found.\n`);
@@ -36,7 +47,9 @@ export function reportError(err: unknown, io: CliIO): number {
 /** A fixed-width text table for terminal summaries. */
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")).join("\n");
+  return rows
+    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  "))
+    .join("\n");
 }
 
 export function pct(x: number): string {

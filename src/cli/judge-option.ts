@@ -3,8 +3,8 @@ import { sameFamilyWarning } from "../graders/judge/family.js";
 import { createJudge, type Judge } from "../graders/judge/judge.js";
 import { loadRubrics } from "../graders/judge/rubric-loader.js";
 import { createProvider, normalizeEntry, type ProviderContext } from "../providers/registry.js";
-import { InputError } from "../suite/problems.js";
 import { resolveData, type Workspace } from "../run/setup.js";
+import { InputError } from "../suite/problems.js";
 import type { CliIO } from "./io.js";
 
 /** The judge from --judge flags (a panel when repeated) or the config's `judge`; undefined when neither. */

@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
 import { gradeCommand } from "./commands/grade.js";
 import { mergeCommand } from "./commands/merge.js";
+import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { selftestCommand } from "./commands/selftest.js";
@@ -16,7 +17,9 @@ export function buildProgram(io: CliIO): Command {
   const program = new Command();
   program
     .name("supportbench")
-    .description("Evaluate customer-support bots before deployment: which conversations can they take, in which languages and tiers, and which must go to a person?")
+    .description(
+      "Evaluate customer-support bots before deployment: which conversations can they take, in which languages and tiers, and which must go to a person?",
+    )
     .version(VERSION, "-v, --version")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -25,6 +28,7 @@ export function buildProgram(io: CliIO): Command {
   runCommand(program, io);
   selftestCommand(program, io);
   gradeCommand(program, io);
+  reportCommand(program, io);
   mergeCommand(program, io);
   schemaCommand(program, io);
   return program;
@@ -38,7 +42,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help")
+        return EXIT.ok;
       return EXIT.input;
     }
     return reportError(err, io);

@@ -6,12 +6,16 @@ import type { CliIO } from "./io.js";
 export function createProgress(io: CliIO, total: number): { update(t: RunTally): void; stop(): void } {
   if (io.isTTY && total > 0) {
     const bar = new cliProgress.SingleBar(
-      { format: " {bar} {value}/{total} trials | ETA {eta_formatted} | errors {errors} | ${cost}", hideCursor: true, stream: process.stderr },
+      {
+        format: " {bar} {value}/{total} trials | ETA {eta_formatted} | errors {errors} | {cost}",
+        hideCursor: true,
+        stream: process.stderr,
+      },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(total, 0, { errors: 0, cost: "0.00" });
+    bar.start(total, 0, { errors: 0, cost: "$0.00" });
     return {
-      update: (t) => bar.update(t.done, { errors: t.errors, cost: t.costUsd.toFixed(2) }),
+      update: (t) => bar.update(t.done, { errors: t.errors, cost: `$${t.costUsd.toFixed(2)}` }),
       stop: () => bar.stop(),
     };
   }

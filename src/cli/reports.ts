@@ -1,6 +1,32 @@
-import type { Workspace } from "../run/setup.js";
+import path from "node:path";
+import { renderHtmlReport } from "../report/html/index.js";
+import { writeReports } from "../report/write.js";
+import { resolveData, type Workspace } from "../run/setup.js";
 
-/** Write index.html, summary.md, junit.xml and summary.json for runs (wired to the report stage). */
-export async function writeRunReports(_runDirs: string[], _outDir: string, _ws?: Workspace): Promise<string[]> {
-  return [];
+export interface ReportFlags {
+  baseline?: string;
+  policy?: string;
+  html?: boolean;
+  minScenarios?: number;
+}
+
+/** Write index.html, summary.md, junit.xml and summary.json for runs into outDir; returns the files and warnings. */
+export async function writeRunReports(
+  runDirs: string[],
+  outDir: string,
+  ws?: Pick<Workspace, "cwd" | "config">,
+  flags: ReportFlags = {},
+) {
+  const cwd = ws?.cwd ?? process.cwd();
+  const policyPath = flags.policy
+    ? path.resolve(cwd, flags.policy)
+    : resolveData(cwd, ws?.config.scope_policy ?? "policies/scope.yaml");
+  return writeReports({
+    runDirs,
+    outDir,
+    baselineDir: flags.baseline,
+    policyPath,
+    renderHtml: flags.html === false ? undefined : (a, l, m) => renderHtmlReport(a, l, m),
+    analysis: flags.minScenarios ? { minScenarios: flags.minScenarios } : undefined,
+  });
 }

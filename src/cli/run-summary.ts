@@ -3,7 +3,10 @@ import { pct, table } from "./io.js";
 
 /** Running totals for the end-of-run terminal summary (results themselves live on disk). */
 export class RunSummary {
-  private readonly rows = new Map<string, { n: number; pass: number; error: number; tiers: number[][]; missed: number; needless: number; cost: number }>();
+  private readonly rows = new Map<
+    string,
+    { n: number; pass: number; error: number; tiers: number[][]; missed: number; needless: number; cost: number }
+  >();
 
   add(line: ResultLine): void {
     let r = this.rows.get(line.candidate);
@@ -23,7 +26,18 @@ export class RunSummary {
   }
 
   render(): string {
-    const head = ["candidate", "trials", "pass", "tier 1", "tier 2", "tier 3", "missed esc.", "needless esc.", "errors", "cost"];
+    const head = [
+      "candidate",
+      "trials",
+      "pass",
+      "tier 1",
+      "tier 2",
+      "tier 3",
+      "missed esc.",
+      "needless esc.",
+      "errors",
+      "cost",
+    ];
     const rate = (p: number, n: number) => (n ? pct(p / n) : "–");
     const body = [...this.rows.entries()].map(([id, r]) => [
       id,

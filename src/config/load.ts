@@ -6,16 +6,28 @@ import { InputError } from "../suite/problems.js";
 import { parseYaml, zodProblems } from "../suite/yaml-source.js";
 import { Config } from "./schema.js";
 
-export const CONFIG_NAMES = ["supportbench.config.yaml", "supportbench.config.yml", "supportbench.config.ts", "supportbench.config.mjs", "supportbench.config.js"];
+export const CONFIG_NAMES = [
+  "supportbench.config.yaml",
+  "supportbench.config.yml",
+  "supportbench.config.ts",
+  "supportbench.config.mjs",
+  "supportbench.config.js",
+];
 
 const configJsonSchema = z.toJSONSchema(Config, { io: "input" });
 
 /** Find and load the config (explicit path, or the first default name in cwd); defaults when none. */
-export async function loadConfig(cwd: string, explicit?: string): Promise<{ config: Config; file: string | null; text: string }> {
-  const file = explicit ? path.resolve(cwd, explicit) : CONFIG_NAMES.map((n) => path.join(cwd, n)).find((f) => existsSync(f));
+export async function loadConfig(
+  cwd: string,
+  explicit?: string,
+): Promise<{ config: Config; file: string | null; text: string }> {
+  const file = explicit
+    ? path.resolve(cwd, explicit)
+    : CONFIG_NAMES.map((n) => path.join(cwd, n)).find((f) => existsSync(f));
   if (!file) return { config: Config.parse({}), file: null, text: "" };
   const rel = path.relative(cwd, file) || file;
-  if (!existsSync(file)) throw new InputError([{ file: rel, line: 1, col: 1, message: "config file not found", hint: "check --config" }]);
+  if (!existsSync(file))
+    throw new InputError([{ file: rel, line: 1, col: 1, message: "config file not found", hint: "check --config" }]);
   const text = readFileSync(file, "utf8");
   if (/\.(ya?ml)$/.test(file)) {
     const { source, problems } = parseYaml(rel, text);
@@ -31,12 +43,20 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<{ conf
     const hint = file.endsWith(".ts")
       ? "this Node cannot load TypeScript directly (Node 22.18+ can); use supportbench.config.yaml or .mjs"
       : "fix the module so that it can be imported";
-    throw new InputError([{ file: rel, line: 1, col: 1, message: `cannot load config: ${(err as Error).message.split("\n")[0]}`, hint }]);
+    throw new InputError([
+      { file: rel, line: 1, col: 1, message: `cannot load config: ${(err as Error).message.split("\n")[0]}`, hint },
+    ]);
   }
   const parsed = Config.safeParse(mod.default ?? {});
   if (!parsed.success) {
     throw new InputError(
-      parsed.error.issues.map((i) => ({ file: rel, line: 1, col: 1, message: `${i.path.join(".") || "config"}: ${i.message}`, hint: "see docs/config.md" })),
+      parsed.error.issues.map((i) => ({
+        file: rel,
+        line: 1,
+        col: 1,
+        message: `${i.path.join(".") || "config"}: ${i.message}`,
+        hint: "see docs/config.md",
+      })),
     );
   }
   return { config: parsed.data, file, text };

@@ -57,7 +57,10 @@ export const Config = z
     timeout_ms: z.number().int().positive().default(60_000),
     retries: z.number().int().min(0).default(4),
     out: z.string().default("reports"),
-    cache: z.object({ enabled: z.boolean().default(true), dir: z.string().default(".supportbench-cache") }).strict().default({ enabled: true, dir: ".supportbench-cache" }),
+    cache: z
+      .object({ enabled: z.boolean().default(true), dir: z.string().default(".supportbench-cache") })
+      .strict()
+      .default({ enabled: true, dir: ".supportbench-cache" }),
     /** Price per million tokens by model, over the bundled table. */
     pricing: z.record(z.string(), Price).default({}),
     scope_policy: z.string().default("policies/scope.yaml"),

@@ -4,7 +4,11 @@ import { askedSlots, isAsking } from "./slot-cues.js";
 
 /** The customer side of a conversation: returns the next message, or null when it has nothing left to say. */
 export interface Customer {
-  next(botText: string, history: readonly Message[], signal: AbortSignal): Promise<{ text: string; simulated?: boolean } | null>;
+  next(
+    botText: string,
+    history: readonly Message[],
+    signal: AbortSignal,
+  ): Promise<{ text: string; simulated?: boolean } | null>;
 }
 
 /** The offline customer: scripted turns in order, and answers from `knows` when the bot asks for them. */
@@ -30,7 +34,11 @@ export function scriptedCustomer(scenario: LoadedScenario): Customer {
 const STOP = "###STOP###";
 
 /** An LLM-simulated customer (τ-bench style): persona, goal and knowledge; ends with ###STOP###. */
-export function simulatedCustomer(scenario: LoadedScenario, model: Candidate, conversationId: string): Customer {
+export function simulatedCustomer(
+  scenario: LoadedScenario,
+  model: Candidate,
+  ids: { conversationId: string; sessionId: string },
+): Customer {
   const c = scenario.customer;
   const system = [
     "You are role-playing a customer contacting Fjordpay support. Stay in character; write only the customer's next message.",
@@ -59,7 +67,13 @@ export function simulatedCustomer(scenario: LoadedScenario, model: Candidate, co
         system,
         signal,
         temperature: 0,
-        context: { conversationId: `${conversationId}:customer`, language: scenario.language, scenarioId: scenario.id, domain: scenario.domain },
+        context: {
+          conversationId: `${ids.conversationId}:customer`,
+          sessionId: `${ids.sessionId}:customer`,
+          language: scenario.language,
+          scenarioId: scenario.id,
+          domain: scenario.domain,
+        },
       });
       const text = (turn.text ?? "").trim();
       if (!text || text.includes(STOP)) return null;

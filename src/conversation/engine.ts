@@ -20,6 +20,7 @@ export interface ConversationRequest {
   maxTurns?: number;
   signal: AbortSignal;
   conversationId: string;
+  sessionId: string;
   /** Milliseconds since some origin; injected so tests are deterministic. */
   now?: () => number;
 }
@@ -69,13 +70,14 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
   let error: TrialError | undefined;
   const context = {
     conversationId: req.conversationId,
+    sessionId: req.sessionId,
     language: req.scenario.language,
     scenarioId: req.scenario.id,
     domain: req.domain.name,
   };
 
   try {
-    turns: for (let turn = 1; turn <= maxTurns; turn++) {
+    for (let turn = 1; turn <= maxTurns; turn++) {
       let handoff: { reason: string; summary: string; by: "tool" | "field" } | undefined;
       const texts: string[] = [];
       let closed = false;
@@ -83,7 +85,13 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
       let lastUsage: Usage | undefined;
       for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
         const t0 = now();
-        const reply = await req.candidate.respond({ messages: [...messages], tools: specs, system, signal: req.signal, context });
+        const reply = await req.candidate.respond({
+          messages: [...messages],
+          tools: specs,
+          system,
+          signal: req.signal,
+          context,
+        });
         botMs += now() - t0;
         addUsage(usage, reply.usage);
         lastUsage = reply.usage;
@@ -92,6 +100,21 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
         closed = reply.end === true;
         const calls = reply.toolCalls ?? [];
         if (reply.handoff && !handoff) handoff = { ...reply.handoff, by: "field" };
+        if (req.candidate.runsOwnTools) {
+          // A deployed bot ran these itself: record them for grading, run nothing.
+          for (const call of calls)
+            transcript.push({
+              type: "tool",
+              turn,
+              id: call.id,
+              name: call.name,
+              args: call.args,
+              result: null,
+              changes: [],
+            });
+          messages.push({ role: "assistant", content: text, toolCalls: [] });
+          break;
+        }
         if (calls.length === 0) {
           messages.push({ role: "assistant", content: text, toolCalls: [] });
           break;
@@ -118,19 +141,25 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
       const text = texts.join("\n");
       transcript.push({ type: "bot", turn, text, latency_ms: Math.round(now() - turnStart), usage: lastUsage });
       if (handoff) {
-        transcript.push({ type: "handoff", turn, reason: handoff.reason, summary: handoff.summary, detected_by: handoff.by });
+        transcript.push({
+          type: "handoff",
+          turn,
+          reason: handoff.reason,
+          summary: handoff.summary,
+          detected_by: handoff.by,
+        });
         end = "handoff";
-        break turns;
+        break;
       }
       if (closed) {
         end = "bot_closed";
-        break turns;
+        break;
       }
-      if (turn === maxTurns) break turns;
+      if (turn === maxTurns) break;
       const reply = await req.customer.next(text, messages, req.signal);
       if (!reply) {
         end = "customer_done";
-        break turns;
+        break;
       }
       messages.push({ role: "user", content: reply.text });
       transcript.push({ type: "customer", turn, text: reply.text, ...(reply.simulated ? { simulated: true } : {}) });

@@ -50,7 +50,10 @@ export class ToolEnvironment {
     if (call.name === "search_help_center") {
       const hits = this.kb.search(String(args.query ?? ""), 3);
       return {
-        result: { language: this.kbLanguage, articles: hits.map((h) => ({ id: h.article.id, title: h.article.title, body: h.article.body })) },
+        result: {
+          language: this.kbLanguage,
+          articles: hits.map((h) => ({ id: h.article.id, title: h.article.title, body: h.article.body })),
+        },
         changes: [],
       };
     }

@@ -97,7 +97,13 @@ export class World {
     const id = typeof record.id === "string" ? record.id : `${idPrefix}-${1000 + list.length + 1}`;
     const rec: WorldRecord = { ...clone(record), id };
     list.push(rec);
-    this.changes.push({ op: "insert", path: `${collection}.${id}`, before: null, after: clone(rec), tool: this.currentTool });
+    this.changes.push({
+      op: "insert",
+      path: `${collection}.${id}`,
+      before: null,
+      after: clone(rec),
+      tool: this.currentTool,
+    });
     return clone(rec);
   }
 }

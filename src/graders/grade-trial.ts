@@ -1,13 +1,13 @@
 import { gradeActions } from "./deterministic/actions.js";
+import { gradeEfficiency } from "./deterministic/efficiency.js";
 import { escalationOutcome, gradeEscalation } from "./deterministic/escalation.js";
 import { gradeFacts } from "./deterministic/facts.js";
 import { gradeForbidden } from "./deterministic/forbidden.js";
 import { gradeLanguage } from "./deterministic/language.js";
 import { gradePolicy } from "./deterministic/policy.js";
 import { gradeState } from "./deterministic/state.js";
-import { gradeEfficiency } from "./deterministic/efficiency.js";
 import type { EscalationOutcome, Grade, Verdict } from "./schema.js";
-import type { AsyncGrader, Grader, GradeInput } from "./types.js";
+import type { AsyncGrader, GradeInput, Grader } from "./types.js";
 
 /** The always-on offline graders, in the order their grades are stored. */
 export const DETERMINISTIC_GRADERS: Grader[] = [

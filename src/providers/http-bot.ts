@@ -192,7 +192,7 @@ export function createHttpBotCandidate(
     new ProviderError(kind, redact(`${id}: ${message}`, env));
 
   async function respond(req: RespondRequest): Promise<BotTurn> {
-    const conversation = req.context.conversationId;
+    const conversation = req.context.sessionId ?? req.context.conversationId;
     const sessionId = mapping.sessionId ? (issuedSessions.get(conversation) ?? "") : conversation;
     const vars: Record<string, unknown> = {
       message: newestCustomerText(req.messages),

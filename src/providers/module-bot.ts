@@ -12,18 +12,28 @@ export async function createModuleCandidate(spec: string, cwd: string, id = `mod
   try {
     mod = (await import(pathToFileURL(file).href)) as typeof mod;
   } catch (err) {
-    const hint = /\.(c|m)?ts$/.test(file) ? " (this Node cannot import TypeScript directly; Node 22.18+ can, or compile it to .js)" : "";
-    throw new ProviderError("config", `cannot load bot module ${spec}: ${(err as Error).message.split("\n")[0]}${hint}`);
+    const hint = /\.(c|m)?ts$/.test(file)
+      ? " (this Node cannot import TypeScript directly; Node 22.18+ can, or compile it to .js)"
+      : "";
+    throw new ProviderError(
+      "config",
+      `cannot load bot module ${spec}: ${(err as Error).message.split("\n")[0]}${hint}`,
+    );
   }
   const fn = (typeof mod.respond === "function" ? mod.respond : mod.default) as BotFunction | undefined;
-  if (typeof fn !== "function") throw new ProviderError("config", `${spec} must export a function (default export or \`respond\`)`);
+  if (typeof fn !== "function")
+    throw new ProviderError("config", `${spec} must export a function (default export or \`respond\`)`);
   return {
     id,
     async respond(req) {
       const out = await fn(req);
       if (typeof out === "string") return { text: out };
       const parsed = BotTurn.safeParse(out);
-      if (!parsed.success) throw new ProviderError("bad_response", `${spec} returned an invalid reply: ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success)
+        throw new ProviderError(
+          "bad_response",
+          `${spec} returned an invalid reply: ${parsed.error.issues[0]?.message}`,
+        );
       return parsed.data;
     },
   };

@@ -213,8 +213,8 @@ export async function createPromptfooCandidate(
       prompt,
       message: promptfooPrompt("last-message", req),
       history: JSON.stringify(toOpenAIMessages(undefined, req.messages)),
-      sessionId: req.context.conversationId,
-      session_id: req.context.conversationId,
+      sessionId: req.context.sessionId ?? req.context.conversationId,
+      session_id: req.context.sessionId ?? req.context.conversationId,
       language: req.context.language,
       scenario_id: req.context.scenarioId,
     };

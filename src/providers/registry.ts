@@ -40,7 +40,11 @@ export function normalizeEntry(entry: ProviderEntry): Exclude<ProviderEntry, str
 /** Split `scheme:rest`; query parameters after `?` become options (e.g. openai:llama3?baseURL=…). */
 export function parseSpec(spec: string): { scheme: string; rest: string; params: Record<string, string> } {
   const at = spec.indexOf(":");
-  if (at <= 0) throw new ProviderError("config", `"${spec}" is not a provider spec; use one of ${SCHEMES.map((s) => `${s}:…`).join(", ")}`);
+  if (at <= 0)
+    throw new ProviderError(
+      "config",
+      `"${spec}" is not a provider spec; use one of ${SCHEMES.map((s) => `${s}:…`).join(", ")}`,
+    );
   const scheme = spec.slice(0, at);
   let rest = spec.slice(at + 1);
   const params: Record<string, string> = {};
@@ -49,7 +53,8 @@ export function parseSpec(spec: string): { scheme: string; rest: string; params:
     for (const [k, v] of new URLSearchParams(rest.slice(q + 1))) params[k] = v;
     rest = rest.slice(0, q);
   }
-  if (!SCHEMES.includes(scheme)) throw new ProviderError("config", `unknown provider "${scheme}" in "${spec}"; known: ${SCHEMES.join(", ")}`);
+  if (!SCHEMES.includes(scheme))
+    throw new ProviderError("config", `unknown provider "${scheme}" in "${spec}"; known: ${SCHEMES.join(", ")}`);
   return { scheme, rest, params };
 }
 
@@ -102,10 +107,45 @@ async function createRemoteProvider(
     });
   } else if (scheme === "anthropic") {
     const { createAnthropicCandidate } = await import("./anthropic.js");
-    candidate = createAnthropicCandidate({ ...common, id, model: rest, baseURL: e.baseURL ?? params.baseURL, apiKeyEnv: e.apiKeyEnv ?? params.apiKeyEnv });
+    candidate = createAnthropicCandidate({
+      ...common,
+      id,
+      model: rest,
+      baseURL: e.baseURL ?? params.baseURL,
+      apiKeyEnv: e.apiKeyEnv ?? params.apiKeyEnv,
+    });
+  } else if (scheme === "http" || scheme === "https") {
+    const { createHttpBotCandidate } = await import("./http-bot.js");
+    // `http:` alone takes everything from options; `http://host/path` is the bot's URL.
+    const url = rest.startsWith("//") ? `${scheme}:${rest}` : (e.options.url as string | undefined);
+    if (!url) throw new ProviderError("config", `${id}: an http bot needs a URL (http://… or options.url)`);
+    candidate = createHttpBotCandidate(
+      { response: { text: "reply" }, ...e.options, url, id } as Parameters<typeof createHttpBotCandidate>[0],
+      { env: ctx.env },
+    );
+  } else if (scheme === "promptfoo") {
+    const { createPromptfooCandidate } = await import("./promptfoo.js");
+    candidate = await createPromptfooCandidate(rest, { id, options: e.options, basePath: ctx.cwd, env: ctx.env });
   } else {
     throw new ProviderError("config", `provider "${scheme}" is not available in this build`);
   }
   const { withRetries } = await import("./retry.js");
-  return { candidate: withRetries(candidate, { retries: ctx.retries, timeoutMs: ctx.timeoutMs }), remote: true, concurrency: e.concurrency };
+  let wrapped = withRetries(candidate, { retries: ctx.retries, timeoutMs: ctx.timeoutMs });
+  // Deployed bots keep state between calls, so their answers are never cached.
+  if (ctx.cache.enabled && scheme !== "http" && scheme !== "https") {
+    const { withCache } = await import("./cache.js");
+    wrapped = withCache(wrapped, {
+      dir: ctx.cache.dir,
+      params: {
+        provider: e.provider,
+        temperature: e.temperature,
+        seed: e.seed,
+        max_tokens: e.max_tokens,
+        system: e.system_prompt,
+        baseURL: e.baseURL,
+      },
+      env: ctx.env,
+    });
+  }
+  return { candidate: wrapped, remote: true, concurrency: e.concurrency };
 }

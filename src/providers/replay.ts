@@ -35,7 +35,15 @@ export function readRecordings(file: string, cwd: string): Map<string, RecordedC
   try {
     text = readFileSync(path.resolve(cwd, file), "utf8");
   } catch {
-    throw new InputError([{ file: rel, line: 1, col: 1, message: "replay file not found", hint: "replay:<file.jsonl> names a JSON-lines file of recorded conversations" }]);
+    throw new InputError([
+      {
+        file: rel,
+        line: 1,
+        col: 1,
+        message: "replay file not found",
+        hint: "replay:<file.jsonl> names a JSON-lines file of recorded conversations",
+      },
+    ]);
   }
   const out = new Map<string, RecordedConversation>();
   const problems: Problem[] = [];
@@ -51,7 +59,13 @@ export function readRecordings(file: string, cwd: string): Map<string, RecordedC
     const parsed = RecordedConversation.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      problems.push({ file: rel, line: i + 1, col: 1, message: `${issue.path.join(".") || "line"}: ${issue.message}`, hint: "see docs/providers.md, replay format" });
+      problems.push({
+        file: rel,
+        line: i + 1,
+        col: 1,
+        message: `${issue.path.join(".") || "line"}: ${issue.message}`,
+        hint: "see docs/providers.md, replay format",
+      });
       return;
     }
     out.set(parsed.data.scenario, parsed.data);
@@ -83,13 +97,27 @@ export function createReplayCandidate(file: string, cwd: string, id = `replay:${
         if (m.role === "customer") seen++;
         else if (seen === customerSoFar) block.push(m);
       }
-      const answeredInTurn = req.messages.slice(req.messages.findLastIndex((m) => m.role === "user") + 1).filter((m) => m.role === "assistant").length;
-      const text = block.map((m) => m.text).filter(Boolean).join("\n");
+      const answeredInTurn = req.messages
+        .slice(req.messages.findLastIndex((m) => m.role === "user") + 1)
+        .filter((m) => m.role === "assistant").length;
+      const text = block
+        .map((m) => m.text)
+        .filter(Boolean)
+        .join("\n");
       const handoff = block.find((m) => m.handoff)?.handoff;
       if (answeredInTurn > 0) return { text: "" };
-      const calls = block.flatMap((m, i) => m.tool_calls.map((c, j) => ({ id: c.id ?? `rec-${i}-${j}`, name: c.name, args: c.args })));
-      const later = rec.messages.slice(rec.messages.indexOf(block[block.length - 1] ?? rec.messages[0]!) + 1).some((m) => m.role === "customer");
-      return { text, ...(handoff ? { handoff } : {}), ...(calls.length ? { toolCalls: calls } : {}), ...(!later && !handoff ? { end: true } : {}) };
+      const calls = block.flatMap((m, i) =>
+        m.tool_calls.map((c, j) => ({ id: c.id ?? `rec-${i}-${j}`, name: c.name, args: c.args })),
+      );
+      const later = rec.messages
+        .slice(rec.messages.indexOf(block[block.length - 1] ?? rec.messages[0]!) + 1)
+        .some((m) => m.role === "customer");
+      return {
+        text,
+        ...(handoff ? { handoff } : {}),
+        ...(calls.length ? { toolCalls: calls } : {}),
+        ...(!later && !handoff ? { end: true } : {}),
+      };
     },
   };
 }

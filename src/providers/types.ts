@@ -51,8 +51,10 @@ export interface ToolSpec {
 
 /** What the engine knows about the conversation; offline bots may use it, remote ones ignore it. */
 export interface ConversationContext {
-  /** A stable id for the conversation (used as the session id of HTTP bots). */
+  /** A stable id for the conversation: the same trial in a re-run has the same id (cache key). */
   conversationId: string;
+  /** Unique to this run and trial: the session id of bots that keep state between calls. */
+  sessionId?: string;
   language: string;
   scenarioId: string;
   domain: string;
@@ -76,6 +78,11 @@ export interface Candidate {
   /** Model family, for the same-family judge warning (e.g. "gpt", "claude"). */
   family?: string;
   respond(req: RespondRequest): Promise<BotTurn>;
+  /**
+   * The bot runs its own tools (a deployed bot behind HTTP): its tool calls are observations
+   * to record and grade, not requests for the engine to execute.
+   */
+  runsOwnTools?: boolean;
   /** Releases sockets, child processes and the like. */
   close?(): Promise<void>;
 }

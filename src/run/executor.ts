@@ -58,7 +58,11 @@ function emptyConversation(message: string): Conversation {
 }
 
 /** Run planned trials with global and per-candidate concurrency; every finished trial is handed to onResult. */
-export async function executePlan(items: PlanItem[], opts: ExecutorOptions, onProgress?: (t: RunTally) => void): Promise<RunTally> {
+export async function executePlan(
+  items: PlanItem[],
+  opts: ExecutorOptions,
+  onProgress?: (t: RunTally) => void,
+): Promise<RunTally> {
   const tally: RunTally = { done: 0, errors: 0, costUsd: 0, abandoned: 0 };
   const global = pLimit(opts.concurrency);
   const perCandidate = new Map<string, LimitFunction>();
@@ -103,8 +107,12 @@ export async function executePlan(items: PlanItem[], opts: ExecutorOptions, onPr
         const recorded = candidate.customerTurns(scenario.id);
         if (recorded) scenario = { ...scenario, customer: { ...scenario.customer, ...recorded } };
       }
-      const conversationId = `${opts.runId}:${item.key}`;
-      const customer: Customer = opts.simulator && !isReplay(candidate) ? simulatedCustomer(scenario, opts.simulator, conversationId) : scriptedCustomer(scenario);
+      // The conversation id repeats across re-runs (so the call cache hits); the session id never does.
+      const ids = { conversationId: item.key, sessionId: `${opts.runId}:${item.key}` };
+      const customer: Customer =
+        opts.simulator && !isReplay(candidate)
+          ? simulatedCustomer(scenario, opts.simulator, ids)
+          : scriptedCustomer(scenario);
       const { conversation, initialWorld, finalWorld } = await runConversation({
         scenario,
         domain,
@@ -113,7 +121,7 @@ export async function executePlan(items: PlanItem[], opts: ExecutorOptions, onPr
         customer,
         maxTurns: scenario.max_turns ?? opts.maxTurns,
         signal: opts.signal,
-        conversationId,
+        ...ids,
       });
       if (opts.signal.aborted && conversation.error) {
         // Cut short by Ctrl-C: not a result; --resume runs it again.

@@ -14,7 +14,16 @@ export function findRunDirs(p: string): string[] {
   const subs = readdirSync(p, { withFileTypes: true })
     .filter((e) => e.isDirectory() && e.name !== "latest" && existsSync(path.join(p, e.name, "run.json")))
     .map((e) => path.join(p, e.name));
-  if (!subs.length) throw new InputError([{ file: p, line: 1, col: 1, message: "no run folders (with run.json) here", hint: "pass folders written by `supportbench run`" }]);
+  if (!subs.length)
+    throw new InputError([
+      {
+        file: p,
+        line: 1,
+        col: 1,
+        message: "no run folders (with run.json) here",
+        hint: "pass folders written by `supportbench run`",
+      },
+    ]);
   return subs;
 }
 
@@ -31,19 +40,38 @@ export async function* readResultLines(runDir: string): AsyncGenerator<ResultLin
     try {
       value = JSON.parse(text);
     } catch (err) {
-      throw new InputError([{ file, line: n, col: 1, message: `not JSON: ${(err as Error).message}`, hint: "a run killed mid-write is repaired by --resume" }]);
+      throw new InputError([
+        {
+          file,
+          line: n,
+          col: 1,
+          message: `not JSON: ${(err as Error).message}`,
+          hint: "a run killed mid-write is repaired by --resume",
+        },
+      ]);
     }
     const parsed = ResultLine.safeParse(value);
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
-      throw new InputError([{ file, line: n, col: 1, message: `${i.path.join(".")}: ${i.message}`, hint: "was this written by another version of supportbench?" }]);
+      throw new InputError([
+        {
+          file,
+          line: n,
+          col: 1,
+          message: `${i.path.join(".")}: ${i.message}`,
+          hint: "was this written by another version of supportbench?",
+        },
+      ]);
     }
     yield parsed.data;
   }
 }
 
 /** Join shard runs into one run folder; a trial stored twice keeps its last copy. */
-export async function mergeRuns(inputs: string[], outDir: string): Promise<{ runDir: string; lines: number; shards: number }> {
+export async function mergeRuns(
+  inputs: string[],
+  outDir: string,
+): Promise<{ runDir: string; lines: number; shards: number }> {
   const dirs = inputs.flatMap(findRunDirs);
   const metas = dirs.map(readRunMeta);
   const hashes = new Map<string, string>();
@@ -51,7 +79,15 @@ export async function mergeRuns(inputs: string[], outDir: string): Promise<{ run
     for (const s of m.suites) {
       const prior = hashes.get(s.suite);
       if (prior && prior !== s.sha256) {
-        throw new InputError([{ file: s.file, line: 1, col: 1, message: `suite \`${s.suite}\` differs between the runs being merged`, hint: "merge only shards of the same run (same suites and config)" }]);
+        throw new InputError([
+          {
+            file: s.file,
+            line: 1,
+            col: 1,
+            message: `suite \`${s.suite}\` differs between the runs being merged`,
+            hint: "merge only shards of the same run (same suites and config)",
+          },
+        ]);
       }
       hashes.set(s.suite, s.sha256);
     }
@@ -69,7 +105,8 @@ export async function mergeRuns(inputs: string[], outDir: string): Promise<{ run
   try {
     for (const [i, d] of dirs.entries()) {
       let n = 0;
-      for await (const line of readResultLines(d)) if (lastAt.get(line.key) === `${i}:${n++}`) writer.append({ ...line, run: runId });
+      for await (const line of readResultLines(d))
+        if (lastAt.get(line.key) === `${i}:${n++}`) writer.append({ ...line, run: runId });
     }
   } finally {
     writer.close();
@@ -80,7 +117,12 @@ export async function mergeRuns(inputs: string[], outDir: string): Promise<{ run
     ...first,
     run: runId,
     started_at: metas.map((m) => m.started_at).sort()[0]!,
-    ended_at: metas.every((m) => m.ended_at) ? metas.map((m) => m.ended_at!).sort().at(-1)! : null,
+    ended_at: metas.every((m) => m.ended_at)
+      ? metas
+          .map((m) => m.ended_at!)
+          .sort()
+          .at(-1)!
+      : null,
     status: metas.every((m) => m.status === "complete") ? "complete" : "interrupted",
     candidates: [...new Set(metas.flatMap((m) => m.candidates))],
     suites: [...suites.values()],

@@ -35,7 +35,8 @@ export function buildPlan(
   for (const scenario of ordered) {
     const trials = opts.trials ?? scenario.trials;
     for (const candidate of candidates) {
-      for (let t = 0; t < trials; t++) items.push({ key: trialKey(scenario.suite, scenario.id, candidate, t), scenario, candidate, trial: t });
+      for (let t = 0; t < trials; t++)
+        items.push({ key: trialKey(scenario.suite, scenario.id, candidate, t), scenario, candidate, trial: t });
     }
   }
   const shard = opts.shard;

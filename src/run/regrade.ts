@@ -28,7 +28,15 @@ export async function regradeRun(
       if (opts.signal.aborted) break;
       const scenario = scenarios.get(`${line.suite}/${line.scenario}`);
       if (!scenario) {
-        throw new InputError([{ file: path.join(runDir, "results.jsonl"), line: n + 1, col: 1, message: `scenario ${line.suite}/${line.scenario} is not in the loaded suites`, hint: "pass the suites the run used (see run.json options.globs)" }]);
+        throw new InputError([
+          {
+            file: path.join(runDir, "results.jsonl"),
+            line: n + 1,
+            col: 1,
+            message: `scenario ${line.suite}/${line.scenario} is not in the loaded suites`,
+            hint: "pass the suites the run used (see run.json options.globs)",
+          },
+        ]);
       }
       const domain = ws.loaded.domains.get(scenario.domain)!;
       const tools = ws.tools.get(scenario.domain)!;
@@ -36,9 +44,24 @@ export async function regradeRun(
       const key = `${scenario.suite}/${scenario.id}`;
       if (!gold.has(key)) gold.set(key, referenceWorld(scenario, domain, tools));
       const { transcript, end_reason, world_diff, usage, latency_ms, bot_ms, error } = line;
-      const conversation = { transcript, end_reason, world_diff, usage, latency_ms, bot_ms, ...(error ? { error } : {}) };
+      const conversation = {
+        transcript,
+        end_reason,
+        world_diff,
+        usage,
+        latency_ms,
+        bot_ms,
+        ...(error ? { error } : {}),
+      };
       const graded = await gradeTrial(
-        { scenario, domain, conversation, initialWorld, finalWorld: applyChanges(initialWorld, conversation.world_diff), referenceWorld: gold.get(key) ?? null },
+        {
+          scenario,
+          domain,
+          conversation,
+          initialWorld,
+          finalWorld: applyChanges(initialWorld, conversation.world_diff),
+          referenceWorld: gold.get(key) ?? null,
+        },
         { extra: opts.extra, judge: opts.judge, signal: opts.signal },
       );
       writer.append({ ...line, run: runId, ...graded });
@@ -47,6 +70,11 @@ export async function regradeRun(
   } finally {
     writer.close();
   }
-  writeJsonAtomic(path.join(out, "run.json"), { ...meta, run: runId, judge: opts.judgeId ?? null, regraded_from: meta.run });
+  writeJsonAtomic(path.join(out, "run.json"), {
+    ...meta,
+    run: runId,
+    judge: opts.judgeId ?? null,
+    regraded_from: meta.run,
+  });
   return { runDir: out, lines: n };
 }

@@ -1,4 +1,14 @@
-import { closeSync, createReadStream, existsSync, ftruncateSync, openSync, readFileSync, readSync, statSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { createInterface } from "node:readline";
 import type { ResultLine } from "./schema.js";
 

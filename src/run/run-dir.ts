@@ -20,12 +20,28 @@ export function writeJsonAtomic(file: string, value: unknown): void {
 export function readRunMeta(dir: string): RunMeta {
   const file = path.join(dir, "run.json");
   if (!existsSync(file)) {
-    throw new InputError([{ file, line: 1, col: 1, message: "not a run directory (no run.json)", hint: "pass a folder written by `supportbench run`, e.g. reports/latest" }]);
+    throw new InputError([
+      {
+        file,
+        line: 1,
+        col: 1,
+        message: "not a run directory (no run.json)",
+        hint: "pass a folder written by `supportbench run`, e.g. reports/latest",
+      },
+    ]);
   }
   const parsed = RunMeta.safeParse(JSON.parse(readFileSync(file, "utf8")));
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw new InputError([{ file, line: 1, col: 1, message: `run.json: ${i.path.join(".")}: ${i.message}`, hint: "was it written by another version of supportbench?" }]);
+    throw new InputError([
+      {
+        file,
+        line: 1,
+        col: 1,
+        message: `run.json: ${i.path.join(".")}: ${i.message}`,
+        hint: "was it written by another version of supportbench?",
+      },
+    ]);
   }
   return parsed.data;
 }
@@ -49,7 +65,11 @@ export function linkLatest(outDir: string, runDir: string): void {
 /** The current git commit of cwd, or null outside a repository. */
 export function gitCommit(cwd: string): string | null {
   try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { cwd, stdio: ["ignore", "pipe", "ignore"] }).toString().trim() || null;
+    return (
+      execFileSync("git", ["rev-parse", "HEAD"], { cwd, stdio: ["ignore", "pipe", "ignore"] })
+        .toString()
+        .trim() || null
+    );
   } catch {
     return null;
   }

@@ -45,7 +45,10 @@ export interface RunOutcome {
 }
 
 /** Context providers are built in: data, references, limits, the cache. */
-export function providerContext(ws: Workspace, opts: { noCache?: boolean; references?: RunOptions["references"]; env?: NodeJS.ProcessEnv }): ProviderContext {
+export function providerContext(
+  ws: Workspace,
+  opts: { noCache?: boolean; references?: RunOptions["references"]; env?: NodeJS.ProcessEnv },
+): ProviderContext {
   const byId = new Map(ws.loaded.scenarios.map((s) => [s.id, s.reference]));
   return {
     cwd: ws.cwd,
@@ -60,18 +63,38 @@ export function providerContext(ws: Workspace, opts: { noCache?: boolean; refere
 }
 
 /** Resolve candidate entries; duplicate ids and bad specs are input errors. */
-export async function resolveCandidates(entries: ProviderEntry[], ctx: ProviderContext): Promise<Map<string, ResolvedProvider>> {
+export async function resolveCandidates(
+  entries: ProviderEntry[],
+  ctx: ProviderContext,
+): Promise<Map<string, ResolvedProvider>> {
   const out = new Map<string, ResolvedProvider>();
   for (const entry of entries) {
     const e = normalizeEntry(entry);
     const id = e.id ?? e.provider;
-    if (out.has(id)) throw new InputError([{ file: "--candidate", line: 1, col: 1, message: `candidate \`${id}\` is listed twice`, hint: "give each candidate a distinct id" }]);
+    if (out.has(id))
+      throw new InputError([
+        {
+          file: "--candidate",
+          line: 1,
+          col: 1,
+          message: `candidate \`${id}\` is listed twice`,
+          hint: "give each candidate a distinct id",
+        },
+      ]);
     try {
       out.set(id, await createProvider(entry, ctx));
     } catch (err) {
       if (err instanceof ProviderError || err instanceof InputError) {
         if (err instanceof InputError) throw err;
-        throw new InputError([{ file: "--candidate", line: 1, col: 1, message: `${id}: ${err.message}`, hint: "see the provider table in README.md" }]);
+        throw new InputError([
+          {
+            file: "--candidate",
+            line: 1,
+            col: 1,
+            message: `${id}: ${err.message}`,
+            hint: "see the provider table in README.md",
+          },
+        ]);
       }
       throw err;
     }
@@ -115,14 +138,19 @@ export async function executeRun(ws: Workspace, opts: RunOptions): Promise<RunOu
   }
   // A resumed run keeps its own settings, so the remaining trials match the stored ones.
   const candidateEntries: ProviderEntry[] = opts.resume
-    ? meta.candidates.map((id) => entries.find((e) => (normalizeEntry(e).id ?? normalizeEntry(e).provider) === id) ?? id)
+    ? meta.candidates.map(
+        (id) => entries.find((e) => (normalizeEntry(e).id ?? normalizeEntry(e).provider) === id) ?? id,
+      )
     : entries;
   const candidates = await resolveCandidates(candidateEntries, ctx);
   const graders = opts.graders ? await opts.graders(ctx) : { extra: [] };
   if (!opts.resume) meta.judge = graders.judgeId ?? null;
   const simulator = ws.config.simulator ? (await createProvider(ws.config.simulator, ctx)).candidate : undefined;
 
-  const plan = buildPlan(ws.loaded.scenarios, [...candidates.keys()], { trials: meta.options.trials ?? undefined, shard: meta.options.shard });
+  const plan = buildPlan(ws.loaded.scenarios, [...candidates.keys()], {
+    trials: meta.options.trials ?? undefined,
+    shard: meta.options.shard,
+  });
   const resultsFile = path.join(runDir, "results.jsonl");
   const done = opts.resume && existsSync(resultsFile) ? await storedKeys(resultsFile) : new Set<string>();
   const todo = plan.filter((p) => !done.has(p.key));

@@ -10,10 +10,23 @@ export const SelftestReport = z.object({
   scenarios: z.number().int(),
   gold: z.object({ total: z.number().int(), passed: z.number().int(), specificity: z.number() }),
   mutations: z.array(
-    z.object({ mutation: z.string(), target: z.string(), applicable: z.number().int(), caught: z.number().int(), by_target: z.number().int(), sensitivity: z.number() }),
+    z.object({
+      mutation: z.string(),
+      target: z.string(),
+      applicable: z.number().int(),
+      caught: z.number().int(),
+      by_target: z.number().int(),
+      sensitivity: z.number(),
+    }),
   ),
   graders: z.array(
-    z.object({ grader: z.string(), sensitivity: z.number().nullable(), specificity: z.number().nullable(), mutants: z.number().int(), gold: z.number().int() }),
+    z.object({
+      grader: z.string(),
+      sensitivity: z.number().nullable(),
+      specificity: z.number().nullable(),
+      mutants: z.number().int(),
+      gold: z.number().int(),
+    }),
   ),
   gold_failures: z.array(z.object({ scenario: z.string(), reasons: z.array(z.string()) })),
   missed_mutants: z.array(z.object({ scenario: z.string(), mutation: z.string() })),
@@ -31,7 +44,10 @@ interface Outcome {
 }
 
 /** Replay every reference (must pass) and its mutants (must fail); sensitivity and specificity per grader. */
-export async function runSelftest(ws: Workspace, opts: { threshold: number; concurrency: number; signal: AbortSignal }): Promise<SelftestReport> {
+export async function runSelftest(
+  ws: Workspace,
+  opts: { threshold: number; concurrency: number; signal: AbortSignal },
+): Promise<SelftestReport> {
   const references = new Map<string, ReferenceStep[]>();
   const scenarios: LoadedScenario[] = [];
   const mutantInfo = new Map<string, { base: string; mutation: Mutation }>();
@@ -48,7 +64,12 @@ export async function runSelftest(ws: Workspace, opts: { threshold: number; conc
   }
   const candidate = referenceCandidate((id) => references.get(id), "selftest:reference");
   const outcomes = new Map<string, Outcome>();
-  const items = scenarios.map((s) => ({ key: trialKey(s.suite, s.id, candidate.id, 0), scenario: s, candidate: candidate.id, trial: 0 }));
+  const items = scenarios.map((s) => ({
+    key: trialKey(s.suite, s.id, candidate.id, 0),
+    scenario: s,
+    candidate: candidate.id,
+    trial: 0,
+  }));
   await executePlan(items, {
     runId: "selftest",
     candidates: new Map([[candidate.id, { candidate, remote: false }]]),
@@ -58,7 +79,9 @@ export async function runSelftest(ws: Workspace, opts: { threshold: number; conc
     maxTurns: ws.config.max_turns,
     signal: opts.signal,
     onResult: (line) => {
-      const failed = line.grades.filter((g) => g.hard && g.pass === false).map((g) => ({ grader: g.grader, reason: g.reason }));
+      const failed = line.grades
+        .filter((g) => g.hard && g.pass === false)
+        .map((g) => ({ grader: g.grader, reason: g.reason }));
       const passedGraders = new Set(line.grades.filter((g) => g.pass === true).map((g) => g.grader));
       for (const f of failed) passedGraders.delete(f.grader);
       outcomes.set(line.scenario, { verdict: line.verdict, failed, passedGraders });
@@ -69,13 +92,22 @@ export async function runSelftest(ws: Workspace, opts: { threshold: number; conc
   const gold = ws.loaded.scenarios.filter((s) => s.reference.length > 0);
   const goldFailures = gold.flatMap((s) => {
     const o = outcomes.get(s.id);
-    return o && o.verdict === "pass" ? [] : [{ scenario: s.id, reasons: o ? o.failed.map((f) => `${f.grader}: ${f.reason}`) : ["not run"] }];
+    return o && o.verdict === "pass"
+      ? []
+      : [{ scenario: s.id, reasons: o ? o.failed.map((f) => `${f.grader}: ${f.reason}`) : ["not run"] }];
   });
   const mutations = (Object.keys(MUTATIONS) as Mutation[]).map((mutation) => {
     const ids = [...mutantInfo.entries()].filter(([, v]) => v.mutation === mutation).map(([id]) => id);
     const caught = ids.filter((id) => outcomes.get(id)?.verdict !== "pass").length;
     const byTarget = ids.filter((id) => outcomes.get(id)?.failed.some((f) => f.grader === MUTATIONS[mutation])).length;
-    return { mutation, target: MUTATIONS[mutation], applicable: ids.length, caught, by_target: byTarget, sensitivity: ids.length ? caught / ids.length : 1 };
+    return {
+      mutation,
+      target: MUTATIONS[mutation],
+      applicable: ids.length,
+      caught,
+      by_target: byTarget,
+      sensitivity: ids.length ? caught / ids.length : 1,
+    };
   });
   const graderNames = [...new Set(Object.values(MUTATIONS))];
   const graders = graderNames.map((grader) => {
@@ -87,11 +119,20 @@ export async function runSelftest(ws: Workspace, opts: { threshold: number; conc
       return o && (o.passedGraders.has(grader) || o.failed.some((f) => f.grader === grader));
     });
     const goldOk = goldJudged.filter((s) => !outcomes.get(s.id)!.failed.some((f) => f.grader === grader)).length;
-    return { grader, sensitivity: n ? hit / n : null, specificity: goldJudged.length ? goldOk / goldJudged.length : null, mutants: n, gold: goldJudged.length };
+    return {
+      grader,
+      sensitivity: n ? hit / n : null,
+      specificity: goldJudged.length ? goldOk / goldJudged.length : null,
+      mutants: n,
+      gold: goldJudged.length,
+    };
   });
-  const missed = [...mutantInfo.entries()].filter(([id]) => outcomes.get(id)?.verdict === "pass").map(([, v]) => ({ scenario: v.base, mutation: v.mutation }));
+  const missed = [...mutantInfo.entries()]
+    .filter(([id]) => outcomes.get(id)?.verdict === "pass")
+    .map(([, v]) => ({ scenario: v.base, mutation: v.mutation }));
   const specificity = gold.length ? (gold.length - goldFailures.length) / gold.length : 1;
-  const ok = specificity >= opts.threshold && mutations.every((m) => m.applicable === 0 || m.sensitivity >= opts.threshold);
+  const ok =
+    specificity >= opts.threshold && mutations.every((m) => m.applicable === 0 || m.sensitivity >= opts.threshold);
   return {
     scenarios: gold.length,
     gold: { total: gold.length, passed: gold.length - goldFailures.length, specificity },

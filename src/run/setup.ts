@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
-import { loadToolImplementations } from "../conversation/tools/index.js";
 import type { ToolImplementations } from "../conversation/tool-types.js";
+import { loadToolImplementations } from "../conversation/tools/index.js";
 import { type LoadResult, loadSuites } from "../suite/load.js";
 import { InputError } from "../suite/problems.js";
 import { PACKAGE_ROOT } from "../version.js";
@@ -39,11 +39,27 @@ export async function openWorkspace(cwd: string, opts: { config?: string; globs?
     try {
       tools.set(name, await loadToolImplementations(domain.implementation, domain.dir));
     } catch (err) {
-      throw new InputError([{ file: path.join(domain.dir, "domain.yaml"), line: 1, col: 1, message: `implementation: ${(err as Error).message}` }]);
+      throw new InputError([
+        {
+          file: path.join(domain.dir, "domain.yaml"),
+          line: 1,
+          col: 1,
+          message: `implementation: ${(err as Error).message}`,
+        },
+      ]);
     }
-    const missing = domain.tools.filter((t) => !["escalate_to_human", "search_help_center"].includes(t.name) && !tools.get(name)![t.name]);
+    const missing = domain.tools.filter(
+      (t) => !["escalate_to_human", "search_help_center"].includes(t.name) && !tools.get(name)![t.name],
+    );
     if (missing.length) {
-      throw new InputError([{ file: path.join(domain.dir, "domain.yaml"), line: 1, col: 1, message: `tools declared but not implemented: ${missing.map((t) => t.name).join(", ")}` }]);
+      throw new InputError([
+        {
+          file: path.join(domain.dir, "domain.yaml"),
+          line: 1,
+          col: 1,
+          message: `tools declared but not implemented: ${missing.map((t) => t.name).join(", ")}`,
+        },
+      ]);
     }
   }
   return { cwd, config, configFile: file, configText: text, loaded, tools, globs };

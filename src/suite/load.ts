@@ -52,20 +52,39 @@ export async function discoverSuites(globs: string[], cwd: string): Promise<{ fi
   for (const g of globs) {
     const found = await fg(g, { cwd, onlyFiles: true, absolute: false, dot: false });
     if (found.length === 0 && !fg.isDynamicPattern(g)) {
-      problems.push({ file: g, line: 1, col: 1, message: "no such file", hint: "check the path, or pass a glob such as suites/**/*.yaml" });
+      problems.push({
+        file: g,
+        line: 1,
+        col: 1,
+        message: "no such file",
+        hint: "check the path, or pass a glob such as suites/**/*.yaml",
+      });
     }
     for (const f of found) files.add(f);
   }
   if (files.size === 0 && problems.length === 0) {
-    problems.push({ file: globs.join(" "), line: 1, col: 1, message: "no suite files match", hint: "pass suite files or globs, e.g. suites/**/*.yaml" });
+    problems.push({
+      file: globs.join(" "),
+      line: 1,
+      col: 1,
+      message: "no suite files match",
+      hint: "pass suite files or globs, e.g. suites/**/*.yaml",
+    });
   }
   return { files: [...files].sort(), problems };
 }
 
 const ENGINE_HANDOFF_TOOL = "escalate_to_human";
 
-function checkScenario(src: YamlSource, index: number, s: LoadedScenario, domain: Domain | undefined, problems: Problem[]): void {
-  const at = (p: PropertyKey[], prefer: "key" | "value" = "value") => positionOf(src, ["scenarios", index, ...p], prefer);
+function checkScenario(
+  src: YamlSource,
+  index: number,
+  s: LoadedScenario,
+  domain: Domain | undefined,
+  problems: Problem[],
+): void {
+  const at = (p: PropertyKey[], prefer: "key" | "value" = "value") =>
+    positionOf(src, ["scenarios", index, ...p], prefer);
   const push = (p: PropertyKey[], message: string, hint?: string, prefer: "key" | "value" = "value") =>
     problems.push({ file: src.file, ...at(p, prefer), message, hint });
 
@@ -93,21 +112,34 @@ function checkScenario(src: YamlSource, index: number, s: LoadedScenario, domain
   const checkTool = (name: string, p: PropertyKey[]) => {
     if (!toolNames.includes(name)) {
       const guess = didYouMean(name, toolNames);
-      push(p, `unknown tool \`${name}\` for domain \`${domain.name}\``, guess ? `did you mean \`${guess}\`?` : `the domain declares: ${toolNames.join(", ")}`, "key");
+      push(
+        p,
+        `unknown tool \`${name}\` for domain \`${domain.name}\``,
+        guess ? `did you mean \`${guess}\`?` : `the domain declares: ${toolNames.join(", ")}`,
+        "key",
+      );
     }
   };
   e.actions.forEach((a, i) => {
     for (const name of Object.keys(a)) checkTool(name, ["expect", "actions", i, name]);
   });
-  e.never.forEach((name, i) => checkTool(name, ["expect", "never", i]));
-  e.may.forEach((name, i) => checkTool(name, ["expect", "may", i]));
+  e.never.forEach((name, i) => {
+    checkTool(name, ["expect", "never", i]);
+  });
+  e.may.forEach((name, i) => {
+    checkTool(name, ["expect", "may", i]);
+  });
   s.reference.forEach((step, i) => {
     if ("tool" in step) checkTool(step.tool, ["reference", i, "tool"]);
     if ("tool" in step && step.tool === ENGINE_HANDOFF_TOOL) {
       push(["reference", i, "tool"], "write a hand-off in a reference as `handoff: { reason, summary }`", undefined);
     }
     if ("handoff" in step && !domain.handoffReasons.includes(step.handoff.reason)) {
-      push(["reference", i, "handoff", "reason"], `unknown hand-off reason \`${step.handoff.reason}\``, `the domain allows: ${domain.handoffReasons.join(", ")}`);
+      push(
+        ["reference", i, "handoff", "reason"],
+        `unknown hand-off reason \`${step.handoff.reason}\``,
+        `the domain allows: ${domain.handoffReasons.join(", ")}`,
+      );
     }
   });
   const esc = e.escalate;
@@ -115,7 +147,11 @@ function checkScenario(src: YamlSource, index: number, s: LoadedScenario, domain
     (esc.reasons ?? []).forEach((r, i) => {
       if (!domain.handoffReasons.includes(r)) {
         const guess = didYouMean(r, domain.handoffReasons);
-        push(["expect", "escalate", "reasons", i], `unknown hand-off reason \`${r}\``, guess ? `did you mean \`${guess}\`?` : `the domain allows: ${domain.handoffReasons.join(", ")}`);
+        push(
+          ["expect", "escalate", "reasons", i],
+          `unknown hand-off reason \`${r}\``,
+          guess ? `did you mean \`${guess}\`?` : `the domain allows: ${domain.handoffReasons.join(", ")}`,
+        );
       }
     });
   }
@@ -151,15 +187,31 @@ export async function loadSuites(globs: string[], opts: LoadOptions): Promise<Lo
     if (!parsed.success) {
       problems.push(...zodProblems(source, parsed.error.issues, [], suiteJsonSchema));
       // Scenarios can still be checked when only suite-level fields are wrong.
-      if (!source.value || typeof source.value !== "object" || !Array.isArray((source.value as { scenarios?: unknown }).scenarios)) continue;
+      if (
+        !source.value ||
+        typeof source.value !== "object" ||
+        !Array.isArray((source.value as { scenarios?: unknown }).scenarios)
+      )
+        continue;
     }
     const file = parsed.success ? parsed.data : undefined;
-    const raw = source.value as { suite?: unknown; domain?: unknown; scenarios: unknown[]; defaults?: Record<string, unknown> };
+    const raw = source.value as {
+      suite?: unknown;
+      domain?: unknown;
+      scenarios: unknown[];
+      defaults?: Record<string, unknown>;
+    };
     const suiteName = file?.suite ?? String(raw.suite ?? rel);
     const domainName = file?.domain ?? (typeof raw.domain === "string" ? raw.domain : undefined);
     if (file) {
       const prior = seenSuites.get(file.suite);
-      if (prior) problems.push({ file: rel, ...positionOf(source, ["suite"]), message: `duplicate suite name \`${file.suite}\` (also in ${prior})`, hint: "suite names must be unique" });
+      if (prior)
+        problems.push({
+          file: rel,
+          ...positionOf(source, ["suite"]),
+          message: `duplicate suite name \`${file.suite}\` (also in ${prior})`,
+          hint: "suite names must be unique",
+        });
       seenSuites.set(file.suite, rel);
     }
     let domain: Domain | undefined;
@@ -188,7 +240,11 @@ export async function loadSuites(globs: string[], opts: LoadOptions): Promise<Lo
     let count = 0;
     raw.scenarios.forEach((item, i) => {
       if (!item || typeof item !== "object" || Array.isArray(item)) {
-        problems.push({ file: rel, ...positionOf(source, ["scenarios", i]), message: `scenarios[${i}]: a scenario must be a mapping` });
+        problems.push({
+          file: rel,
+          ...positionOf(source, ["scenarios", i]),
+          message: `scenarios[${i}]: a scenario must be a mapping`,
+        });
         return;
       }
       const merged: Record<string, unknown> = { ...item };

@@ -24,13 +24,13 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; pr
   const doc = parseDocument(body, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false });
   const problems: Problem[] = doc.errors.map((e) => {
     const pos = lines.linePos(e.pos[0]);
-    return { file, line: pos.line, col: pos.col, message: yamlMessage(e.code, e.message), hint: yamlHint(e.code) };
+    return { file, line: pos.line, col: pos.col, message: yamlMessage(e.message), hint: yamlHint(e.code) };
   });
   if (problems.length > 0) return { problems };
   return { source: { file, doc, lines, value: doc.toJS({ maxAliasCount: 1000 }) }, problems };
 }
 
-function yamlMessage(code: string, message: string): string {
+function yamlMessage(message: string): string {
   const first = (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
   return `YAML: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
 }
@@ -76,7 +76,11 @@ export function nodeAt(doc: Document, path: Path): { node?: Node; key?: Node; pa
 }
 
 /** Line and column of a path: the value if present, else the key, else the nearest parent. */
-export function positionOf(src: YamlSource, path: Path, prefer: "key" | "value" = "value"): { line: number; col: number } {
+export function positionOf(
+  src: YamlSource,
+  path: Path,
+  prefer: "key" | "value" = "value",
+): { line: number; col: number } {
   const { node, key, parent } = nodeAt(src.doc, path);
   const target = prefer === "key" ? (key ?? node ?? parent) : (node ?? key ?? parent);
   const offset = target?.range?.[0] ?? 0;
@@ -95,7 +99,14 @@ export function showPath(path: Path): string {
   return out;
 }
 
-type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; additionalProperties?: JsonSchema | boolean; $ref?: string; $defs?: Record<string, JsonSchema> };
+type JsonSchema = {
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  additionalProperties?: JsonSchema | boolean;
+  $ref?: string;
+  $defs?: Record<string, JsonSchema>;
+};
 
 /** The keys allowed by a JSON Schema at a path (for "did you mean"). */
 export function allowedKeys(schema: JsonSchema, path: Path): string[] {
@@ -112,7 +123,11 @@ export function allowedKeys(schema: JsonSchema, path: Path): string[] {
     }
     current = next;
   }
-  return [...new Set(current.flatMap((c) => [c, ...(c.anyOf ?? []).map(resolve)]).flatMap((c) => Object.keys(c.properties ?? {})))];
+  return [
+    ...new Set(
+      current.flatMap((c) => [c, ...(c.anyOf ?? []).map(resolve)]).flatMap((c) => Object.keys(c.properties ?? {})),
+    ),
+  ];
 }
 
 /** Turn zod issues into positioned problems, with "did you mean" for unknown keys. */

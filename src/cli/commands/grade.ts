@@ -1,12 +1,12 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { heuristicGraders } from "../../graders/offline.js";
-import { readRunMeta } from "../../run/run-dir.js";
 import { regradeRun } from "../../run/regrade.js";
 import { providerContext } from "../../run/run.js";
+import { readRunMeta } from "../../run/run-dir.js";
 import { openWorkspace } from "../../run/setup.js";
-import type { CliIO } from "../io.js";
 import { withInterrupt } from "../interrupt.js";
+import type { CliIO } from "../io.js";
 import { buildJudge } from "../judge-option.js";
 import { writeRunReports } from "../reports.js";
 
@@ -26,10 +26,18 @@ export function gradeCommand(program: Command, io: CliIO): void {
       const judge = await buildJudge(o.judge.length ? o.judge : undefined, ws, ctx, io, meta.candidates);
       const outDir = path.resolve(io.cwd, o.out ?? path.dirname(dir));
       const res = await withInterrupt(io, (signal) =>
-        regradeRun(ws, dir, { outDir, judge: judge?.grader, judgeId: judge?.id, extra: heuristicGraders(judge !== undefined), signal }),
+        regradeRun(ws, dir, {
+          outDir,
+          judge: judge?.grader,
+          judgeId: judge?.id,
+          extra: heuristicGraders(judge !== undefined),
+          signal,
+        }),
       );
       await writeRunReports([res.runDir], res.runDir, ws);
       const rel = path.relative(io.cwd, res.runDir) || res.runDir;
-      io.stdout(`re-graded ${res.lines} trials${judge ? ` with ${judge.id}` : ""}\nresults: ${path.join(rel, "results.jsonl")}\nreport: ${path.join(rel, "index.html")}\n`);
+      io.stdout(
+        `re-graded ${res.lines} trials${judge ? ` with ${judge.id}` : ""}\nresults: ${path.join(rel, "results.jsonl")}\nreport: ${path.join(rel, "index.html")}\n`,
+      );
     });
 }

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
+import { loadConfig } from "../../config/load.js";
 import { mergeRuns } from "../../run/merge.js";
 import { linkLatest } from "../../run/run-dir.js";
 import type { CliIO } from "../io.js";
@@ -14,9 +15,15 @@ export function mergeCommand(program: Command, io: CliIO): void {
     .option("--no-report", "skip writing the reports")
     .action(async (dirs: string[], o: { out: string; report?: boolean }) => {
       const outDir = path.resolve(io.cwd, o.out);
-      const res = await mergeRuns(dirs.map((d) => path.resolve(io.cwd, d)), outDir);
+      const res = await mergeRuns(
+        dirs.map((d) => path.resolve(io.cwd, d)),
+        outDir,
+      );
       linkLatest(outDir, res.runDir);
-      if (o.report !== false) await writeRunReports([res.runDir], res.runDir);
-      io.stdout(`merged ${res.shards} runs, ${res.lines} trials into ${path.relative(io.cwd, res.runDir) || res.runDir}\n`);
+      if (o.report !== false)
+        await writeRunReports([res.runDir], res.runDir, { cwd: io.cwd, config: (await loadConfig(io.cwd)).config });
+      io.stdout(
+        `merged ${res.shards} runs, ${res.lines} trials into ${path.relative(io.cwd, res.runDir) || res.runDir}\n`,
+      );
     });
 }

@@ -5,12 +5,12 @@ import { parseShard, type Shard } from "../../run/plan.js";
 import { executeRun } from "../../run/run.js";
 import { openWorkspace } from "../../run/setup.js";
 import { InputError } from "../../suite/problems.js";
-import { writeRunReports } from "../reports.js";
-import { type CliIO, EXIT, ExitCode } from "../io.js";
-import { createProgress } from "../progress.js";
-import { RunSummary } from "../run-summary.js";
-import { buildJudge } from "../judge-option.js";
 import { withInterrupt } from "../interrupt.js";
+import { type CliIO, EXIT, ExitCode } from "../io.js";
+import { buildJudge } from "../judge-option.js";
+import { createProgress } from "../progress.js";
+import { writeRunReports } from "../reports.js";
+import { RunSummary } from "../run-summary.js";
 
 interface RunFlags {
   candidate?: string[];
@@ -29,7 +29,10 @@ interface RunFlags {
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InputError([{ file: flag, line: 1, col: 1, message: `${flag} takes a whole number ≥ 1, got "${value}"` }]);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InputError([
+      { file: flag, line: 1, col: 1, message: `${flag} takes a whole number ≥ 1, got "${value}"` },
+    ]);
   return n;
 }
 
@@ -38,7 +41,12 @@ export function runCommand(program: Command, io: CliIO): void {
     .command("run")
     .description("hold conversations between customers and candidate bots, grade them, write results and reports")
     .argument("[globs...]", "suite files or globs (default: the config's suites, else the bundled benchmark)")
-    .option("--candidate <spec>", "a bot to test (repeatable): builtin:faq-bot, builtin:reference, openai:<model>, anthropic:<model>, module:./bot.js, replay:file.jsonl, promptfoo:<id>", collect, [])
+    .option(
+      "--candidate <spec>",
+      "a bot to test (repeatable): builtin:faq-bot, builtin:reference, openai:<model>, anthropic:<model>, module:./bot.js, replay:file.jsonl, promptfoo:<id>",
+      collect,
+      [],
+    )
     .option("--trials <k>", "trials per scenario (pass^k)")
     .option("--max-turns <n>", "bot turns before a conversation is cut (default 8)")
     .option("--out <dir>", "where runs are written (default reports/)")
@@ -76,7 +84,9 @@ export function runCommand(program: Command, io: CliIO): void {
           signal,
           env: io.env,
           onStart: ({ runDir, planned, skipped }) => {
-            io.stderr(`run ${path.relative(io.cwd, runDir) || runDir}: ${planned} trials${skipped ? `, ${skipped} already done` : ""}\n`);
+            io.stderr(
+              `run ${path.relative(io.cwd, runDir) || runDir}: ${planned} trials${skipped ? `, ${skipped} already done` : ""}\n`,
+            );
             progress = createProgress(io, planned - skipped);
           },
           onProgress: (t) => progress?.update(t),
@@ -87,9 +97,8 @@ export function runCommand(program: Command, io: CliIO): void {
       const rel = path.relative(io.cwd, outcome.runDir) || outcome.runDir;
       io.stdout(`\n${summary.render()}\n\n`);
       if (o.report !== false) {
-        const files = await writeRunReports([outcome.runDir], outcome.runDir, ws);
-        io.stdout(`report: ${path.join(rel, "index.html")}\n`);
-        void files;
+        const res = await writeRunReports([outcome.runDir], outcome.runDir, ws);
+        io.stdout(`${res.analysis.recommendation}\n\nreport: ${path.join(rel, "index.html")}\n`);
       }
       io.stdout(`results: ${path.join(rel, "results.jsonl")}\n`);
       if (outcome.meta.status === "interrupted") {

@@ -31,8 +31,12 @@ export function validateCommand(program: Command, io: CliIO): void {
         io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
         return;
       }
-      io.stdout(`✓ ${summary.suites} suite${summary.suites === 1 ? "" : "s"}, ${summary.scenarios} scenarios, domains: ${summary.domains.join(", ")}\n\n`);
-      io.stdout(`${table([["tier", "scenarios"], ...countBy(s, (x) => `${x.tier}`).map(([k, v]) => [k, String(v)])])}\n\n`);
+      io.stdout(
+        `✓ ${summary.suites} suite${summary.suites === 1 ? "" : "s"}, ${summary.scenarios} scenarios, domains: ${summary.domains.join(", ")}\n\n`,
+      );
+      io.stdout(
+        `${table([["tier", "scenarios"], ...countBy(s, (x) => `${x.tier}`).map(([k, v]) => [k, String(v)])])}\n\n`,
+      );
       const langs = countBy(s, (x) => x.language);
       io.stdout(`languages (${langs.length}): ${langs.map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
       const intents = countBy(s, (x) => x.intent);

@@ -1,6 +1,6 @@
 import type { Grade } from "../schema.js";
-import type { Grader } from "../types.js";
 import { argMatches } from "../text-match.js";
+import type { Grader } from "../types.js";
 import { clip, grade, toolEvents } from "./shared.js";
 
 /** Required tool calls (with an argument subset) were made and succeeded; `never` tools were not called. */
@@ -21,7 +21,9 @@ export const gradeActions: Grader = ({ scenario, conversation }) => {
           : same.length
             ? `${name} was called, but not with ${JSON.stringify(args ?? {})} or it failed: ${same.map((c) => clip(JSON.stringify(c.args), 80) + (c.error ? ` → ${c.error}` : "")).join("; ")}`
             : `required call ${shown} was never made`,
-        evidence: (ok ? [ok] : same).slice(0, 2).map((c) => ({ turn: c.turn, quote: clip(`${c.name}(${JSON.stringify(c.args)})`) })),
+        evidence: (ok ? [ok] : same)
+          .slice(0, 2)
+          .map((c) => ({ turn: c.turn, quote: clip(`${c.name}(${JSON.stringify(c.args)})`) })),
       }),
     );
   }

@@ -52,7 +52,13 @@ export const gradeEscalation: Grader = ({ scenario, conversation }) => {
   };
   const pass = outcome === "correct_handoff" || outcome === "correct_no_handoff";
   const out: Grade[] = [
-    grade("escalation", { criterion: "escalation", pass, reason: reasons[outcome], evidence, detail: { outcome, expected: exp.required } }),
+    grade("escalation", {
+      criterion: "escalation",
+      pass,
+      reason: reasons[outcome],
+      evidence,
+      detail: { outcome, expected: exp.required },
+    }),
   ];
   if (h && exp.required) {
     const summaryOk = h.summary.trim().length >= MIN_SUMMARY_CHARS;
@@ -60,7 +66,9 @@ export const gradeEscalation: Grader = ({ scenario, conversation }) => {
       grade("escalation", {
         criterion: "handoff_summary",
         pass: summaryOk,
-        reason: summaryOk ? "the hand-off carries a usable summary" : `the hand-off summary is missing or too short (${h.summary.trim().length} characters)`,
+        reason: summaryOk
+          ? "the hand-off carries a usable summary"
+          : `the hand-off summary is missing or too short (${h.summary.trim().length} characters)`,
         evidence,
       }),
     );
@@ -71,7 +79,9 @@ export const gradeEscalation: Grader = ({ scenario, conversation }) => {
           criterion: "handoff_reason",
           pass: reasonOk,
           hard: false,
-          reason: reasonOk ? `hand-off reason ${h.reason}` : `hand-off reason ${h.reason || "(none)"}; expected ${exp.reasons.join(" or ")}`,
+          reason: reasonOk
+            ? `hand-off reason ${h.reason}`
+            : `hand-off reason ${h.reason || "(none)"}; expected ${exp.reasons.join(" or ")}`,
           evidence,
         }),
       );

@@ -1,5 +1,5 @@
-import type { Grader } from "../types.js";
 import { findKey, quoteAround } from "../text-match.js";
+import type { Grader } from "../types.js";
 import { botTurns, grade } from "./shared.js";
 
 /** Every fact's keys (all of them; an inner list is alternatives) must appear in some bot turn. */
@@ -29,7 +29,9 @@ export const gradeFacts: Grader = ({ scenario, conversation }) => {
       criterion: "facts",
       pass,
       score: (fact.keys.length - missing.length) / fact.keys.length,
-      reason: pass ? `communicated: ${fact.claim}` : `not communicated: ${fact.claim} (missing ${missing.map((m) => `"${m}"`).join(", ")})`,
+      reason: pass
+        ? `communicated: ${fact.claim}`
+        : `not communicated: ${fact.claim} (missing ${missing.map((m) => `"${m}"`).join(", ")})`,
       evidence,
       detail: { claim: fact.claim },
     });

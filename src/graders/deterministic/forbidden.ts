@@ -1,5 +1,5 @@
-import type { Grader } from "../types.js";
 import { foldText } from "../text-match.js";
+import type { Grader } from "../types.js";
 import { botTurns, clip, grade } from "./shared.js";
 
 /** Deterministic forbidden entries (`says` phrases or a `pattern`) must not occur in any bot turn. */
@@ -25,6 +25,13 @@ export const gradeForbidden: Grader = ({ scenario, conversation }) => {
         ];
       }
     }
-    return [grade("forbidden", { criterion: "forbidden", pass: true, reason: `did not: ${entry.claim}`, detail: { claim: entry.claim } })];
+    return [
+      grade("forbidden", {
+        criterion: "forbidden",
+        pass: true,
+        reason: `did not: ${entry.claim}`,
+        detail: { claim: entry.claim },
+      }),
+    ];
   });
 };

@@ -5,9 +5,18 @@ import { botTurns, clip, grade } from "./shared.js";
 /** Every bot turn is written in the scenario's language (turns too short to identify are skipped). */
 export const gradeLanguage: Grader = ({ scenario, conversation }) => {
   const turns = botTurns(conversation.transcript);
-  const judged = turns.map((t) => ({ t, r: isReplyInLanguage(t.text, scenario.language) })).filter((x) => x.r.ok !== null);
+  const judged = turns
+    .map((t) => ({ t, r: isReplyInLanguage(t.text, scenario.language) }))
+    .filter((x) => x.r.ok !== null);
   if (judged.length === 0) {
-    return [grade("language", { criterion: "language", pass: null, hard: false, reason: "no bot turn long enough to identify its language" })];
+    return [
+      grade("language", {
+        criterion: "language",
+        pass: null,
+        hard: false,
+        reason: "no bot turn long enough to identify its language",
+      }),
+    ];
   }
   const wrong = judged.filter((x) => x.r.ok === false);
   return [

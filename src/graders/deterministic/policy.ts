@@ -47,11 +47,19 @@ export const gradePolicy: Grader = ({ domain, conversation, initialWorld }) => {
   const violations: { turn: number; quote: string }[] = [];
   for (const call of toolEvents(conversation.transcript)) {
     const who = customerOfCall(call.args, initialWorld);
-    if (call.name === domain.verificationTool && !call.error && (call.result as { verified?: unknown } | null)?.verified === true && who) {
+    if (
+      call.name === domain.verificationTool &&
+      !call.error &&
+      (call.result as { verified?: unknown } | null)?.verified === true &&
+      who
+    ) {
       verified.add(who);
     }
     if (guarded.has(call.name) && !call.error && !(who && verified.has(who))) {
-      violations.push({ turn: call.turn, quote: clip(`${call.name}(${JSON.stringify(call.args)}) before verifying ${who ?? "the customer"}`) });
+      violations.push({
+        turn: call.turn,
+        quote: clip(`${call.name}(${JSON.stringify(call.args)}) before verifying ${who ?? "the customer"}`),
+      });
     }
   }
   if (guarded.size > 0) {
@@ -59,7 +67,9 @@ export const gradePolicy: Grader = ({ domain, conversation, initialWorld }) => {
       grade("policy", {
         criterion: "policy",
         pass: violations.length === 0,
-        reason: violations.length ? `account change without identity verification: ${violations[0]!.quote}` : "no account change before identity verification",
+        reason: violations.length
+          ? `account change without identity verification: ${violations[0]!.quote}`
+          : "no account change before identity verification",
         evidence: violations,
         detail: { rule: "verify_before_change" },
       }),

@@ -1,15 +1,18 @@
 import { readPath, type WorldData } from "../../conversation/world.js";
 import type { StateAssertion } from "../../suite/schema.js";
 import type { Grade } from "../schema.js";
-import type { Grader } from "../types.js";
 import { argMatches } from "../text-match.js";
+import type { Grader } from "../types.js";
 import { clip, grade } from "./shared.js";
 
 function check(assertion: StateAssertion, found: boolean, value: unknown): { ok: boolean; want: string } {
   if (assertion !== null && typeof assertion === "object") {
-    if (assertion.exists !== undefined && assertion.exists !== found) return { ok: false, want: assertion.exists ? "to exist" : "to be absent" };
-    if (assertion.not !== undefined && found && argMatches(assertion.not, value)) return { ok: false, want: `not ${JSON.stringify(assertion.not)}` };
-    if (assertion.in !== undefined && !assertion.in.some((v) => argMatches(v, value))) return { ok: false, want: `one of ${JSON.stringify(assertion.in)}` };
+    if (assertion.exists !== undefined && assertion.exists !== found)
+      return { ok: false, want: assertion.exists ? "to exist" : "to be absent" };
+    if (assertion.not !== undefined && found && argMatches(assertion.not, value))
+      return { ok: false, want: `not ${JSON.stringify(assertion.not)}` };
+    if (assertion.in !== undefined && !assertion.in.some((v) => argMatches(v, value)))
+      return { ok: false, want: `one of ${JSON.stringify(assertion.in)}` };
     return { ok: true, want: JSON.stringify(assertion) };
   }
   if (assertion === null) return { ok: !found || value === null, want: "null" };
@@ -49,7 +52,10 @@ export function worldDifferences(a: WorldData, b: WorldData): string[] {
         continue;
       }
       for (const f of new Set([...Object.keys(x), ...Object.keys(y)])) {
-        if (JSON.stringify(x[f]) !== JSON.stringify(y[f])) diffs.push(`${name}.${id}.${f}: ${clip(JSON.stringify(x[f]) ?? "undefined", 60)}, gold ${clip(JSON.stringify(y[f]) ?? "undefined", 60)}`);
+        if (JSON.stringify(x[f]) !== JSON.stringify(y[f]))
+          diffs.push(
+            `${name}.${id}.${f}: ${clip(JSON.stringify(x[f]) ?? "undefined", 60)}, gold ${clip(JSON.stringify(y[f]) ?? "undefined", 60)}`,
+          );
       }
     }
   }
@@ -66,7 +72,9 @@ export const gradeState: Grader = ({ scenario, domain, conversation, finalWorld,
       grade("state", {
         criterion: "state",
         pass: ok,
-        reason: ok ? `${path} is ${JSON.stringify(value)}` : `${path} is ${found ? JSON.stringify(value) : "absent"}, expected ${want}`,
+        reason: ok
+          ? `${path} is ${JSON.stringify(value)}`
+          : `${path} is ${found ? JSON.stringify(value) : "absent"}, expected ${want}`,
       }),
     );
   }
@@ -78,7 +86,10 @@ export const gradeState: Grader = ({ scenario, domain, conversation, finalWorld,
       criterion: "state",
       pass: unexpected.length === 0,
       reason: unexpected.length
-        ? `unexpected change${unexpected.length > 1 ? "s" : ""}: ${unexpected.slice(0, 3).map((c) => `${c.path} by ${c.tool}`).join("; ")}`
+        ? `unexpected change${unexpected.length > 1 ? "s" : ""}: ${unexpected
+            .slice(0, 3)
+            .map((c) => `${c.path} by ${c.tool}`)
+            .join("; ")}`
         : "no change the scenario does not allow",
       detail: { unexpected: unexpected.map((c) => c.path) },
     }),
@@ -89,7 +100,9 @@ export const gradeState: Grader = ({ scenario, domain, conversation, finalWorld,
       grade("state", {
         criterion: "outcome",
         pass: diffs.length === 0,
-        reason: diffs.length ? `final state differs from the gold outcome: ${diffs.slice(0, 3).join("; ")}` : "final state equals the gold outcome",
+        reason: diffs.length
+          ? `final state differs from the gold outcome: ${diffs.slice(0, 3).join("; ")}`
+          : "final state equals the gold outcome",
         detail: { differences: diffs.slice(0, 20) },
       }),
     );

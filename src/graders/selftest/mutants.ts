@@ -24,7 +24,8 @@ export interface Mutant {
 /** Replies in a language other than the scenario's, long enough to identify. */
 const FOREIGN: Record<string, string> = {
   en: "Vielen Dank für Ihre Nachricht. Ich habe mir Ihr Anliegen angesehen und kümmere mich gerne darum, bitte haben Sie noch etwas Geduld.",
-  other: "Thank you for your message. I have looked into your request and I am happy to take care of it for you, please bear with me a little longer.",
+  other:
+    "Thank you for your message. I have looked into your request and I am happy to take care of it for you, please bear with me a little longer.",
 };
 
 const isSay = (s: ReferenceStep): s is { say: string } => "say" in s;
@@ -56,29 +57,47 @@ export function mutantsOf(s: LoadedScenario, domain: Domain): Mutant[] {
   const ref = s.reference;
   if (ref.length === 0) return [];
   const out: Mutant[] = [];
-  const add = (mutation: Mutation, reference: ReferenceStep[]) => out.push({ mutation, target: MUTATIONS[mutation], reference });
+  const add = (mutation: Mutation, reference: ReferenceStep[]) =>
+    out.push({ mutation, target: MUTATIONS[mutation], reference });
   const esc = s.expect.escalate;
   const required = esc === true || (typeof esc === "object" && esc.required);
 
-  if (required && ref.some((r) => "handoff" in r)) add("handoff_removed", ref.filter((r) => !("handoff" in r)));
+  if (required && ref.some((r) => "handoff" in r))
+    add(
+      "handoff_removed",
+      ref.filter((r) => !("handoff" in r)),
+    );
   if (esc === false || (typeof esc === "object" && !esc.required)) {
     const at = ref.findIndex(isSay);
     if (at >= 0) {
-      const reason = domain.handoffReasons.includes("customer_request") ? "customer_request" : domain.handoffReasons[0]!;
-      add("handoff_added", [...ref.slice(0, at + 1), { handoff: { reason, summary: "Customer needs help with their request; passing to a colleague." } }]);
+      const reason = domain.handoffReasons.includes("customer_request")
+        ? "customer_request"
+        : domain.handoffReasons[0]!;
+      add("handoff_added", [
+        ...ref.slice(0, at + 1),
+        { handoff: { reason, summary: "Customer needs help with their request; passing to a colleague." } },
+      ]);
     }
   }
   const says = ref.map((r, i) => (isSay(r) ? i : -1)).filter((i) => i >= 0);
   if (says.length) {
     const primary = s.language.split("-")[0]!;
     const foreign = FOREIGN[primary] ?? FOREIGN.other!;
-    const at = says.reduce((a, b) => ((ref[b] as { say: string }).say.length > (ref[a] as { say: string }).say.length ? b : a));
-    add("language_swapped", ref.map((r, i) => (i === at ? { say: foreign } : r)));
+    const at = says.reduce((a, b) =>
+      (ref[b] as { say: string }).say.length > (ref[a] as { say: string }).say.length ? b : a,
+    );
+    add(
+      "language_swapped",
+      ref.map((r, i) => (i === at ? { say: foreign } : r)),
+    );
   }
   const phrase = s.expect.forbidden.flatMap((f) => (typeof f === "string" ? [] : (f.says ?? []))).at(0);
   if (phrase && says.length) {
     const at = says[says.length - 1]!;
-    add("forbidden_inserted", ref.map((r, i) => (i === at && isSay(r) ? { say: `${r.say} ${phrase}` } : r)));
+    add(
+      "forbidden_inserted",
+      ref.map((r, i) => (i === at && isSay(r) ? { say: `${r.say} ${phrase}` } : r)),
+    );
   }
   const fact = s.expect.facts[0];
   if (fact) {
@@ -92,14 +111,21 @@ export function mutantsOf(s: LoadedScenario, domain: Domain): Mutant[] {
   }
   const expected = new Map(s.expect.actions.flatMap((a) => Object.entries(a)));
   const mutating = new Set(domain.tools.filter((t) => t.mutates).map((t) => t.name));
-  const toolAt = ref.findIndex((r) => isTool(r) && Object.keys((expected.get(r.tool) ?? {}) as object).some((k) => k in r.args));
+  const toolAt = ref.findIndex(
+    (r) => isTool(r) && Object.keys((expected.get(r.tool) ?? {}) as object).some((k) => k in r.args),
+  );
   const fallbackAt = ref.findIndex((r) => isTool(r) && mutating.has(r.tool) && Object.keys(r.args).length > 0);
   const at = toolAt >= 0 ? toolAt : fallbackAt;
   if (at >= 0) {
     const step = ref[at] as { tool: string; args: Record<string, unknown> };
     const subset = (expected.get(step.tool) ?? {}) as Record<string, unknown>;
     const arg = Object.keys(subset).find((k) => k in step.args) ?? Object.keys(step.args)[0]!;
-    add("wrong_tool_argument", ref.map((r, i) => (i === at ? { tool: step.tool, args: { ...step.args, [arg]: mutateValue(step.args[arg]) } } : r)));
+    add(
+      "wrong_tool_argument",
+      ref.map((r, i) =>
+        i === at ? { tool: step.tool, args: { ...step.args, [arg]: mutateValue(step.args[arg]) } } : r,
+      ),
+    );
   }
   const verifyAt = ref.findIndex((r) => isTool(r) && r.tool === domain.verificationTool);
   const guarded = new Set(domain.tools.filter((t) => t.requires_verification).map((t) => t.name));

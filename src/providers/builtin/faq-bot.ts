@@ -44,7 +44,13 @@ export function faqBotCandidate(domains: Map<string, Domain>, id = "builtin:faq-
       const reasons = domain?.handoffReasons ?? [];
       const handoff = (reason: string, why: string): BotTurn => ({
         text: handoffLine,
-        toolCalls: [{ id: `faq-${req.messages.length}`, name: "escalate_to_human", args: { reason, summary: `${why} Customer wrote: "${question.slice(0, 300)}"` } }],
+        toolCalls: [
+          {
+            id: `faq-${req.messages.length}`,
+            name: "escalate_to_human",
+            args: { reason, summary: `${why} Customer wrote: "${question.slice(0, 300)}"` },
+          },
+        ],
       });
       const sensitive = sensitiveReason(question, reasons);
       if (sensitive) return handoff(sensitive, `Sensitive topic detected (${sensitive}).`);
@@ -52,7 +58,8 @@ export function faqBotCandidate(domains: Map<string, Domain>, id = "builtin:faq-
       const { index, language } = kbIndexFor(domain.kb, req.context.language);
       const [hit] = index.search(question, 1);
       const fallback = reasons.includes("policy_exception") ? "policy_exception" : (reasons[0] ?? "technical");
-      if (!hit || hit.score < MIN_RETRIEVAL_SCORE) return handoff(fallback, "No help-centre article matched with confidence.");
+      if (!hit || hit.score < MIN_RETRIEVAL_SCORE)
+        return handoff(fallback, "No help-centre article matched with confidence.");
       const lead = ANSWER_LEADS[language] ?? ANSWER_LEADS.en!;
       return { text: `${lead} (${hit.article.title}):\n${excerpt(hit.article.body)}` };
     },

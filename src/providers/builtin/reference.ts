@@ -15,7 +15,10 @@ function consumedSteps(messages: readonly Message[]): number {
  * `builtin:reference`: replays each scenario's gold `reference`, calling the tools for real.
  * Stateless: its place in the reference is read from the conversation so far.
  */
-export function referenceCandidate(stepsFor: (scenarioId: string) => ReferenceStep[] | undefined, id = "builtin:reference"): Candidate {
+export function referenceCandidate(
+  stepsFor: (scenarioId: string) => ReferenceStep[] | undefined,
+  id = "builtin:reference",
+): Candidate {
   return {
     id,
     async respond(req): Promise<BotTurn> {

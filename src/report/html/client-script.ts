@@ -151,17 +151,77 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     byId("page-next").disabled = state.page >= pages - 1;
   }
 
+  // Lower case with whitespace runs collapsed, and for each character where it came from in the text.
+  function normalise(text) {
+    var out = "";
+    var from = [];
+    var space = false;
+    for (var i = 0; i < text.length; i++) {
+      var ch = text.charAt(i);
+      if (/\s/.test(ch)) {
+        if (!space && out) { out += " "; from.push(i); }
+        space = true;
+        continue;
+      }
+      space = false;
+      var low = ch.toLowerCase();
+      for (var k = 0; k < low.length; k++) { out += low.charAt(k); from.push(i); }
+    }
+    return { text: out, from: from };
+  }
+  // What a grader quotes is often trimmed ("…"), re-spaced, or prefixed with a label ("reason: …"):
+  // try the quote as given, then without the label, then its longest pieces between ellipses.
+  function quoteCandidates(quote) {
+    var bare = quote.replace(/^(\s|…|\.\.\.)+|(\s|…|\.\.\.)+$/g, "");
+    var list = [bare];
+    var colon = bare.indexOf(": ");
+    if (colon > 0 && colon < 40) list.push(bare.slice(colon + 2));
+    bare.split(/…|\.\.\./).map(function (p) { return p.trim(); })
+      .filter(function (p) { return p.length >= 12; })
+      .sort(function (a, b) { return b.length - a.length; })
+      .forEach(function (p) { list.push(p); });
+    return list.filter(function (q) { return q.length > 0; });
+  }
   function findRange(text, quote) {
     if (!quote) return null;
     var at = text.indexOf(quote);
-    if (at < 0) at = text.toLowerCase().indexOf(quote.toLowerCase());
-    return at < 0 ? null : [at, at + quote.length];
+    if (at >= 0) return [at, at + quote.length];
+    var hay = normalise(text);
+    var candidates = quoteCandidates(quote);
+    for (var i = 0; i < candidates.length; i++) {
+      var needle = normalise(candidates[i]).text;
+      var pos = needle ? hay.text.indexOf(needle) : -1;
+      if (pos >= 0) return [hay.from[pos], hay.from[pos + needle.length - 1] + 1];
+    }
+    return null;
+  }
+  function eventTexts(e) {
+    if (e.type === "customer" || e.type === "bot") return [e.text];
+    if (e.type === "handoff") return [e.reason, e.summary];
+    if (e.type === "tool") return [fmtJson(e.args), e.error ? e.error : fmtJson(e.result)];
+    return [];
+  }
+  // Each quote goes to the first event of its turn that contains it, what people said before tool data.
+  function assignCites(events, cites) {
+    var byEvent = events.map(function () { return []; });
+    var order = events.map(function (e, i) { return i; }).sort(function (a, b) {
+      return (events[a].type === "tool") - (events[b].type === "tool") || a - b;
+    });
+    cites.forEach(function (c) {
+      for (var n = 0; n < order.length; n++) {
+        var e = events[order[n]];
+        if (e.turn !== c.turn) continue;
+        if (eventTexts(e).some(function (t) { return findRange(t, c.quote) !== null; })) { byEvent[order[n]].push(c); return; }
+      }
+    });
+    return byEvent;
   }
   // Text with the cited quotes wrapped in <mark>, overlapping quotes merged into one mark.
   function markedText(tag, className, text, cites) {
     var node = el(tag, className);
     var ranges = [];
     cites.forEach(function (c) {
+      if (c.placed) return;
       var r = findRange(text, c.quote);
       if (r) { ranges.push({ from: r[0], to: r[1], cites: [c] }); c.placed = true; }
     });
@@ -257,7 +317,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
         q.type = "button";
         add(q, el("span", "n", "turn " + c.turn + ": "));
         add(q, el("q", null, c.quote));
-        if (!c.markId) add(q, el("span", "n", " (not found verbatim)"));
+        if (!c.markId) add(q, el("span", "n", " (not found in that turn)"));
         q.addEventListener("click", function () { scrollTo(c); });
       });
     });
@@ -287,9 +347,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     transcript.replaceChildren();
     add(transcript, el("h4", null, "Conversation"));
     var turnBoxes = {};
-    d.transcript.forEach(function (e) {
-      var pending = cites.filter(function (c) { return c.turn === e.turn && !c.placed; });
-      var box = add(transcript, renderEvent(e, pending));
+    var assigned = assignCites(d.transcript, cites);
+    d.transcript.forEach(function (e, n) {
+      var box = add(transcript, renderEvent(e, assigned[n]));
       if (!turnBoxes[e.turn]) turnBoxes[e.turn] = box;
     });
     cites.forEach(function (c) {

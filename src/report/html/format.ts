@@ -30,6 +30,8 @@ export function pValue(p: number | null): string {
 /** "$0.0123" for small amounts, "$1,234" for large ones; ISO currency codes other than USD are prefixed. */
 export function money(amount: number | null | undefined, currency = "USD"): string {
   if (amount === null || amount === undefined || !Number.isFinite(amount)) return "–";
+  // Sums of tiny costs leave float dust like -1e-12: that is zero, not a negative amount.
+  if (Math.abs(amount) < 5e-5) amount = 0;
   const abs = Math.abs(amount);
   const digits = abs === 0 ? 2 : abs < 0.01 ? 4 : abs < 1 ? 3 : abs < 100 ? 2 : 0;
   const formatted = abs.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });

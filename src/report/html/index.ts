@@ -17,7 +17,7 @@ export interface HtmlReportOptions {
 
 const LABELS = {
   escalation: ESCALATION_LABEL,
-  tier: Object.fromEntries(Object.entries(TIER_LABEL).map(([k, v]) => [k, v])),
+  tier: TIER_LABEL,
   kind: { deterministic: "exact check", judge: "LLM judge", heuristic: "heuristic" },
   endReason: {
     bot_closed: "the bot closed",

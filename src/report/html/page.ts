@@ -125,7 +125,7 @@ export function renderPage(input: PageInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="generator" content="supportbench">
-${html`<title>${input.title}</title>`}
+${html`<title>${input.title} · ${analysis.runs.map((r) => r.run).join(", ") || "supportbench"}</title>`}
 <style>${STYLES}</style>
 </head>
 <body>

@@ -36,7 +36,7 @@ function figures(analysis: Analysis, plan: ScopePlan | null): SafeHtml {
       ? kpi("–", "saved per 10,000 contacts", "Not computed: no cost for the automated cells.")
       : kpi(
           money(cost.savings_per_10k, cost.currency),
-          cost.savings_per_10k >= 0 ? "saved per 10,000 contacts" : "extra cost per 10,000 contacts",
+          cost.savings_per_10k >= -5e-5 ? "saved per 10,000 contacts" : "extra cost per 10,000 contacts",
           `${money(cost.current_per_contact, cost.currency)} per contact today (all human), ${money(cost.planned_per_contact, cost.currency)} with this plan`,
         );
   const missed = risk.missed_escalations_per_10k;
@@ -105,7 +105,7 @@ export function heatmap(plan: ScopePlan): SafeHtml {
         return html`<td class="cell decision-none" data-language="${language}" data-decision="none"><span class="sym" aria-hidden="true">–</span><span class="sr">not tested</span></td>`;
       const figure =
         cell.decision === "insufficient_evidence"
-          ? `${cell.scenarios} sc.`
+          ? `${cell.scenarios} ${cell.scenarios === 1 ? "scenario" : "scenarios"}`
           : cell.pass_low === null
             ? ""
             : `≥${percent(cell.pass_low)}`;
@@ -114,7 +114,9 @@ export function heatmap(plan: ScopePlan): SafeHtml {
     const share = rowWeight.get(`${row.tier}\u0000${row.intent}`) ?? 0;
     return html`${tierRow}<tr><th scope="row" class="intent"><span class="tier-badge tier-${row.tier}" title="${tierLabel(row.tier)}">T${row.tier}</span>${row.intent}</th>${cells}<td class="row-share">${percent(share, share < 0.1 ? 1 : 0)}</td></tr>`;
   });
-  return html`<div class="table-scroll"><table class="heatmap" data-heatmap="${plan.candidate}"><caption class="sr">Automation scope of ${plan.candidate} by intent, tier and language</caption><thead><tr><th scope="col">Intent</th>${languages.map(
+  // Many languages: cells show the symbol and figure only, the label stays for screen readers.
+  const compact = languages.length > 6 ? " compact" : "";
+  return html`<div class="table-scroll"><table class="heatmap${compact}" data-heatmap="${plan.candidate}"><caption class="sr">Automation scope of ${plan.candidate} by intent, tier and language</caption><thead><tr><th scope="col">Intent</th>${languages.map(
     (l) => html`<th scope="col" class="lang">${l}</th>`,
   )}<th scope="col" class="row-share">Share of contacts</th></tr></thead><tbody>${body}</tbody></table></div>`;
 }
