@@ -33,6 +33,9 @@ const HOSTILE_BOT = '<script>window.__pwned=1</script> <a href="javascript:windo
 const HOSTILE_IMG = '<img src=x onerror="window.__pwned=1;alert(1)">';
 const BREAKOUT = '"]}</script><script>window.__pwned=1;alert(1)</script><!--';
 const MARKER = "zebracorn";
+const FUZZY_INDEX = 2;
+const FUZZY_TEXT = "Thanks for waiting.\n\nYour refund  of 89.90 EUR was sent on Monday. Anything else?";
+const FUZZY_QUOTE = "refund: …thanks for waiting. Your refund of 89.90 EUR was sent…";
 
 /** Synthetic lines with markup in names and texts, and a word that only the conversations contain. */
 function fixtureLines(): ResultLine[] {
@@ -55,6 +58,21 @@ function fixtureLines(): ResultLine[] {
           reason: `${g.reason} ${HOSTILE_IMG}`,
           evidence: g.evidence.map((ev) => ({ ...ev, quote: `${ev.quote} ${BREAKOUT}` })),
         })),
+      };
+    }
+    if (i === FUZZY_INDEX) {
+      // Graders quote trimmed ("…"), re-spaced and labelled text; the page must still find it.
+      let first = true;
+      l = {
+        ...l,
+        transcript: l.transcript.map((e) => {
+          if (e.type !== "bot" || !first) return e;
+          first = false;
+          return { ...e, text: FUZZY_TEXT };
+        }),
+        grades: l.grades.map((g, n) =>
+          n === 0 ? { ...g, evidence: [{ turn: 1, quote: FUZZY_QUOTE }] } : { ...g, evidence: [] },
+        ),
       };
     }
     if (i % 7 === 3) {
@@ -237,6 +255,18 @@ describe.skipIf(!available && !required)("HTML report in headless Chromium", () 
     expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#trial=${line.key}`);
     await page.click("#trial-close");
     expect(await page.locator("#trial-dialog[open]").count()).toBe(0);
+    await assertClean(page, watch);
+    await page.close();
+  });
+
+  it("highlights quotes that a grader trimmed, re-spaced or labelled", async () => {
+    const { page, watch } = await openPage(browser, url);
+    expect(lines[FUZZY_INDEX]!.transcript.find((e) => e.type === "bot")?.turn).toBe(1);
+    await page.click(`#trial-rows tr[data-index="${FUZZY_INDEX}"]`);
+    await page.waitForSelector("#trial-dialog[open]");
+    const marks = await page.$$eval("#trial-transcript mark.cite", (ms) => ms.map((m) => m.textContent));
+    expect(marks).toEqual(["Thanks for waiting.\n\nYour refund  of 89.90 EUR was sent"]);
+    expect(await page.locator("#trial-grades .evidence.unplaced").count()).toBe(0);
     await assertClean(page, watch);
     await page.close();
   });

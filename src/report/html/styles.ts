@@ -77,7 +77,8 @@ table { border-collapse: collapse; }
 .heatmap .row-share { font-size: 12px; color: var(--ink-3); text-align: right; padding-left: 10px; white-space: nowrap; }
 .heatmap td.cell { min-width: 118px; padding: 6px 9px; border-radius: 6px; vertical-align: top; font-size: 12.5px; line-height: 1.3; }
 .cell .sym { font-size: 14px; margin-right: 5px; }
-.heatmap.compact td.cell { min-width: 50px; text-align: center; padding: 5px 4px; }
+.heatmap.compact td.cell { min-width: 44px; text-align: center; padding: 5px 3px; }
+.heatmap.compact thead th.lang { font-size: 12px; }
 .heatmap.compact .cell-label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .heatmap.compact .sym { margin-right: 0; }
 .heatmap.compact .cell-figure { font-size: 11px; }

@@ -93,6 +93,8 @@ export function heatmap(plan: ScopePlan): SafeHtml {
   const rowKeys = new Map<string, { intent: string; tier: number }>();
   for (const c of plan.cells) rowKeys.set(`${c.tier}\u0000${c.intent}`, { intent: c.intent, tier: c.tier });
   const rows = [...rowKeys.values()].sort((a, b) => a.tier - b.tier || a.intent.localeCompare(b.intent));
+  // Many languages: cells show the symbol and figure only, the label stays for screen readers.
+  const compact = languages.length > 6;
   const byKey = new Map(plan.cells.map((c) => [`${c.tier}\u0000${c.intent}\u0000${c.language}`, c]));
   const body = rows.map((row, i) => {
     const first = i === 0 || rows[i - 1]?.tier !== row.tier;
@@ -105,7 +107,9 @@ export function heatmap(plan: ScopePlan): SafeHtml {
         return html`<td class="cell decision-none" data-language="${language}" data-decision="none"><span class="sym" aria-hidden="true">–</span><span class="sr">not tested</span></td>`;
       const figure =
         cell.decision === "insufficient_evidence"
-          ? `${cell.scenarios} ${cell.scenarios === 1 ? "scenario" : "scenarios"}`
+          ? compact
+            ? `n=${cell.scenarios}`
+            : `${cell.scenarios} ${cell.scenarios === 1 ? "scenario" : "scenarios"}`
           : cell.pass_low === null
             ? ""
             : `≥${percent(cell.pass_low)}`;
@@ -114,9 +118,7 @@ export function heatmap(plan: ScopePlan): SafeHtml {
     const share = rowWeight.get(`${row.tier}\u0000${row.intent}`) ?? 0;
     return html`${tierRow}<tr><th scope="row" class="intent"><span class="tier-badge tier-${row.tier}" title="${tierLabel(row.tier)}">T${row.tier}</span>${row.intent}</th>${cells}<td class="row-share">${percent(share, share < 0.1 ? 1 : 0)}</td></tr>`;
   });
-  // Many languages: cells show the symbol and figure only, the label stays for screen readers.
-  const compact = languages.length > 6 ? " compact" : "";
-  return html`<div class="table-scroll"><table class="heatmap${compact}" data-heatmap="${plan.candidate}"><caption class="sr">Automation scope of ${plan.candidate} by intent, tier and language</caption><thead><tr><th scope="col">Intent</th>${languages.map(
+  return html`<div class="table-scroll"><table class="heatmap${compact ? " compact" : ""}" data-heatmap="${plan.candidate}"><caption class="sr">Automation scope of ${plan.candidate} by intent, tier and language</caption><thead><tr><th scope="col">Intent</th>${languages.map(
     (l) => html`<th scope="col" class="lang">${l}</th>`,
   )}<th scope="col" class="row-share">Share of contacts</th></tr></thead><tbody>${body}</tbody></table></div>`;
 }
