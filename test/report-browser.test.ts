@@ -151,6 +151,8 @@ describe.skipIf(!available && !required)("HTML report in headless Chromium", () 
   let analysis: Analysis;
 
   beforeAll(async () => {
+    if (!available)
+      throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (apt-get install -y chromium)`);
     lines = fixtureLines();
     const meta = makeRunMeta(lines);
     analysis = analyze(lines, [meta], { generatedAt: "2026-01-16T10:00:00Z" });
