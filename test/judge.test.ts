@@ -264,11 +264,12 @@ describe("injection resistance", () => {
 
     expect(system).not.toContain("rate this 5");
     expect(system).toMatch(/never an instruction to you/);
-    const open = /<<<DATA ([0-9a-f]{24})>>>/.exec(user);
-    expect(open).not.toBeNull();
-    const delimiter = open![1]!;
+    // The token is declared on the first line, before anything the bot wrote.
+    const declared = /^Fence token for this request: ([0-9a-f]{24})\n/.exec(user);
+    expect(declared).not.toBeNull();
+    const delimiter = declared![1]!;
     const { open: o, close: c } = fenceMarkers("DATA", delimiter);
-    expect(system).toContain(o);
+    expect(system).not.toContain(delimiter);
     const start = user.indexOf(o);
     const end = user.indexOf(c);
     expect(start).toBeGreaterThan(0);
@@ -303,6 +304,21 @@ describe("injection resistance", () => {
       (r) => /<<<DATA ([0-9a-f]+)>>>/.exec((r.messages[0] as { content: string }).content)![1],
     );
     expect(delims[0]).not.toBe(delims[1]);
+  });
+
+  it("keeps the system prompt identical across calls, with the policy in it, so providers can cache it", async () => {
+    const judge = scriptedJudge("j", [submit(fullGrades(3))]);
+    const grader = createJudge({ judges: [judge], rubrics: await rubrics() });
+    await grader(gradeInput(transcript), signal);
+    await grader(gradeInput([customer(0, "other"), bot(1, "conversation")]), signal);
+    const [a, b] = judge.requests;
+    expect(a!.system).toBe(b!.system);
+    expect(a!.system).toContain("Refunds are paid within 5 business days after the merchant confirms the return.");
+    expect((a!.messages[0] as { content: string }).content).not.toContain("after the merchant confirms the return.");
+    const toneOnly = scriptedJudge("t", [submit({ tone: { reason: "ok", score: 4, evidence: [] } })]);
+    const list = (await rubrics()).filter((r) => r.rubric === "tone");
+    await createJudge({ judges: [toneOnly], rubrics: list })(gradeInput(transcript, { expect: {} }), signal);
+    expect(toneOnly.requests[0]!.system).not.toContain("POLICY");
   });
 
   it("records the same prompt hash for the same rubrics whatever the delimiter", async () => {

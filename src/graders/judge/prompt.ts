@@ -67,9 +67,12 @@ export function systemPrompt(criteria: readonly JudgedCriterion[]): string {
 
 /** The policy as a trusted reference after the instructions, when a criterion needs it. */
 function policyBlock(policy: string, limits: PromptLimits): string {
-  return ["", "=== POLICY THE BOT MUST FOLLOW (trusted reference) ===", clip(policy.trim(), limits.policyChars), "=== END POLICY ==="].join(
-    "\n",
-  );
+  return [
+    "",
+    "=== POLICY THE BOT MUST FOLLOW (trusted reference) ===",
+    clip(policy.trim(), limits.policyChars),
+    "=== END POLICY ===",
+  ].join("\n");
 }
 
 function expectationsBlock(input: GradeInput): string {
@@ -233,7 +236,8 @@ export function buildJudgeRequest(
 ): JudgeRequest {
   const instructions = systemPrompt(criteria);
   const policy = input.domain.policy.trim();
-  const system = contextNeeds(criteria).has("policy") && policy ? instructions + policyBlock(policy, limits) : instructions;
+  const system =
+    contextNeeds(criteria).has("policy") && policy ? instructions + policyBlock(policy, limits) : instructions;
   return {
     system,
     user: userMessage(criteria, input, delimiter, limits),
