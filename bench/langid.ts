@@ -126,10 +126,10 @@ function eldCandidate(name: string, entry: string, subset?: boolean): Candidate 
 }
 
 const CANDIDATES: Candidate[] = [
-  francCandidate("franc (187 langs)", "franc"),
+  francCandidate("franc", "franc"),
   francCandidate("franc, suite langs only", "franc", SUITE_ISO639_3),
-  francCandidate("franc-min (82 langs)", "franc-min"),
-  francCandidate("franc-all (414 langs)", "franc-all"),
+  francCandidate("franc-min", "franc-min"),
+  francCandidate("franc-all", "franc-all"),
   francCandidate("franc-all, suite langs only", "franc-all", SUITE_ISO639_3),
   tinyldCandidate("tinyld (normal)", "tinyld"),
   tinyldCandidate("tinyld (normal), suite langs only", "tinyld", true),
