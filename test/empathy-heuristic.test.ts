@@ -17,7 +17,26 @@ const score = (text: string, language = "en") => readConversation([bot(1, text)]
 
 describe("the shipped lexicon", () => {
   it("covers the required languages with cues for all three mechanisms", () => {
-    for (const lang of ["en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da", "nb", "fi", "cs"]) {
+    for (const lang of [
+      "en",
+      "de",
+      "fr",
+      "es",
+      "it",
+      "nl",
+      "pt",
+      "pl",
+      "sv",
+      "da",
+      "nb",
+      "fi",
+      "cs",
+      "ro",
+      "ru",
+      "el",
+      "tr",
+      "hu",
+    ]) {
       const l = lexicon.languages[lang];
       expect(l, lang).toBeDefined();
       for (const m of MECHANISMS) expect(l![m].cues.length, `${lang} ${m}`).toBeGreaterThan(3);
@@ -39,6 +58,11 @@ describe("the shipped lexicon", () => {
     ["nb", "Jeg beklager, jeg forstår at det er frustrerende. Hva skjedde?"],
     ["fi", "Olen pahoillani, ymmärrän että tämä on turhauttavaa. Mitä tapahtui?"],
     ["cs", "Je mi líto, chápu, že je to frustrující. Co se stalo?"],
+    ["ro", "Îmi pare rău, înțeleg că este frustrant. Ce s-a întâmplat?"],
+    ["ru", "Мне очень жаль, я понимаю, как это неприятно. Что случилось?"],
+    ["el", "Λυπάμαι, καταλαβαίνω ότι είναι εκνευριστικό. Τι συνέβη;"],
+    ["tr", "Çok üzgünüm, sizi anlıyorum, bu gerçekten sinir bozucu. Ne oldu?"],
+    ["hu", "Nagyon sajnálom, megértem, hogy ez bosszantó. Mi történt?"],
   ])("finds all three mechanisms in %s", (language, text) => {
     const read = score(text, language);
     expect(read.levels.emotional_reaction, "reaction").toBeGreaterThan(0);
@@ -95,6 +119,11 @@ describe("the heuristic", () => {
       "en",
     );
     expect(manyTurns.score).toBe(short.score);
+  });
+
+  it("reads Romanian cedilla letters and Russian ё like their usual forms", () => {
+    expect(score("Înţeleg situaţia.", "ro").levels.interpretation).toBe(1);
+    expect(score("Кто-то ещё пользуется вашей картой?", "ru").levels.exploration).toBe(1);
   });
 
   it("matches whole words only, with stems where the lexicon asks for them", () => {

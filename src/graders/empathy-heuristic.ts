@@ -58,11 +58,20 @@ interface Pattern {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+/**
+ * One-to-one character folds applied to phrases and text alike: curly apostrophes, Romanian cedilla
+ * letters (ş ţ) written for comma letters (ș ț), and Russian ё written as е.
+ */
+function foldChars(text: string): string {
+  return text
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/\u015f/g, "\u0219")
+    .replace(/\u0163/g, "\u021b")
+    .replace(/\u0451/g, "\u0435");
+}
+
 function normalisePhrase(p: string): string {
-  return p
-    .normalize("NFC")
-    .toLowerCase()
-    .replace(/[\u2018\u2019\u02bc]/g, "'");
+  return foldChars(p.normalize("NFC").toLowerCase());
 }
 
 function compile(phrase: string): RegExp {
@@ -79,7 +88,7 @@ function foldCase(text: string): string {
     const lower = ch.toLowerCase();
     out += lower.length === ch.length ? lower : ch;
   }
-  return out.replace(/[\u2018\u2019\u02bc]/g, "'");
+  return foldChars(out);
 }
 
 export interface TurnReading {
