@@ -22,6 +22,8 @@ export interface JudgeOptions {
   /** The candidate under test (a provider spec or a family name), for the same-family warning. */
   candidateFamily?: string;
   limits?: Partial<PromptLimits>;
+  /** Reply limit per call; default 1,024 + 256 a criterion. Raise it for reasoning models, whose thinking counts. */
+  maxTokens?: number;
   /** Random bytes for the fence delimiter; crypto by default. */
   randomBytes?: (n: number) => Buffer;
 }
@@ -133,7 +135,7 @@ export function createJudge(options: JudgeOptions): Judge {
       temperature: 0,
       system: req.system,
       signal,
-      maxTokens: 400 + 250 * criteria.length,
+      maxTokens: options.maxTokens ?? 1024 + 256 * criteria.length,
       context: {
         conversationId: `judge:${input.scenario.id}`,
         language: input.scenario.language,
