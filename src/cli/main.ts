@@ -3,6 +3,8 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
+import { baselineCommand } from "./commands/baseline.js";
+import { gateCommand } from "./commands/gate.js";
 import { gradeCommand } from "./commands/grade.js";
 import { mergeCommand } from "./commands/merge.js";
 import { reportCommand } from "./commands/report.js";
@@ -31,6 +33,8 @@ export function buildProgram(io: CliIO): Command {
   reportCommand(program, io);
   mergeCommand(program, io);
   schemaCommand(program, io);
+  gateCommand(program, io);
+  baselineCommand(program, io);
   return program;
 }
 
