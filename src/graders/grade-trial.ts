@@ -3,7 +3,7 @@ import { gradeEfficiency } from "./deterministic/efficiency.js";
 import { escalationOutcome, gradeEscalation } from "./deterministic/escalation.js";
 import { gradeFacts } from "./deterministic/facts.js";
 import { gradeForbidden } from "./deterministic/forbidden.js";
-import { gradeLanguage } from "./deterministic/language.js";
+import { gradeLanguage, prepareLanguageGrader } from "./deterministic/language.js";
 import { gradePolicy } from "./deterministic/policy.js";
 import { gradeState } from "./deterministic/state.js";
 import type { EscalationOutcome, Grade, Verdict } from "./schema.js";
@@ -53,6 +53,7 @@ export async function gradeTrial(
   input: GradeInput,
   opts: { extra?: Grader[]; judge?: AsyncGrader; signal?: AbortSignal } = {},
 ): Promise<Graded> {
+  await prepareLanguageGrader();
   const grades: Grade[] = [];
   for (const g of [...DETERMINISTIC_GRADERS, ...(opts.extra ?? [])]) {
     try {

@@ -1,6 +1,7 @@
+import { heuristicEmpathy } from "./empathy-heuristic.js";
 import type { Grader } from "./types.js";
 
-/** Heuristic graders added when no judge is configured (wired in once the empathy heuristic lands). */
-export function heuristicGraders(_hasJudge: boolean): Grader[] {
-  return [];
+/** Heuristic graders for runs without a judge: offline empathy, always labelled heuristic. */
+export function heuristicGraders(hasJudge: boolean): Grader[] {
+  return hasJudge ? [] : [heuristicEmpathy];
 }

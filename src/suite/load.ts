@@ -6,7 +6,7 @@ import { z } from "zod";
 import { listDomains, loadDomain } from "./domain.js";
 import type { Domain } from "./domain-schema.js";
 import { didYouMean, type Problem, sortProblems } from "./problems.js";
-import { type LoadedScenario, Scenario, Suite } from "./schema.js";
+import { type LoadedScenario, Scenario, Suite, SuiteDefaults } from "./schema.js";
 import { parseYaml, positionOf, type YamlSource, zodProblems } from "./yaml-source.js";
 
 export const DEFAULT_SUITE_GLOBS = ["suites/**/*.yaml", "suites/**/*.yml"];
@@ -160,10 +160,15 @@ function checkScenario(
       try {
         new RegExp(f.pattern, "iu");
       } catch (err) {
-        push(["expect", "forbidden", i, "pattern"], `invalid regular expression: ${(err as Error).message}`);
+        push(["expect", "forbidden", i, "pattern"], `invalid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, "")}`);
       }
     }
   });
+}
+
+function stripExtensionKeys(value: unknown): unknown {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith("x-")));
 }
 
 /** Load, validate and cross-check suites; every problem is collected, none thrown. */
@@ -183,19 +188,21 @@ export async function loadSuites(globs: string[], opts: LoadOptions): Promise<Lo
     const { source, problems: syntax } = parseYaml(rel, text);
     problems.push(...syntax);
     if (!source) continue;
-    const parsed = Suite.safeParse(source.value);
+    // Top-level `x-…` keys hold YAML anchors for reuse (as in OpenAPI and Compose files).
+    const value = stripExtensionKeys(source.value);
+    const parsed = Suite.safeParse(value);
     if (!parsed.success) {
       problems.push(...zodProblems(source, parsed.error.issues, [], suiteJsonSchema));
       // Scenarios can still be checked when only suite-level fields are wrong.
       if (
-        !source.value ||
-        typeof source.value !== "object" ||
-        !Array.isArray((source.value as { scenarios?: unknown }).scenarios)
+        !value ||
+        typeof value !== "object" ||
+        !Array.isArray((value as { scenarios?: unknown }).scenarios)
       )
         continue;
     }
     const file = parsed.success ? parsed.data : undefined;
-    const raw = source.value as {
+    const raw = value as {
       suite?: unknown;
       domain?: unknown;
       scenarios: unknown[];
@@ -236,7 +243,9 @@ export async function loadSuites(globs: string[], opts: LoadOptions): Promise<Lo
       });
     }
     if (domainName) domain = domains.get(domainName);
-    const defaults = (file?.defaults ?? {}) as Record<string, unknown>;
+    // When only other suite fields are wrong, valid defaults still apply, so scenarios are checked fairly.
+    const rawDefaults = SuiteDefaults.safeParse(raw.defaults ?? {});
+    const defaults = (file?.defaults ?? (rawDefaults.success ? rawDefaults.data : {})) as Record<string, unknown>;
     let count = 0;
     raw.scenarios.forEach((item, i) => {
       if (!item || typeof item !== "object" || Array.isArray(item)) {

@@ -42,14 +42,14 @@ export const Escalation = z.union([
     /** The hand-off must happen no later than this bot turn (1-based). */
     by_turn: z.number().int().min(1).optional(),
   }),
-]);
+], { error: "escalate is true, false or { required: true|false, reasons: [...] }" });
 
 /** Keys are all required; an inner array lists alternatives of which one suffices. */
 export const FactKey = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
 export const Fact = z.strictObject({
   claim: z.string().min(1),
-  keys: z.array(FactKey).min(1),
+  keys: z.array(FactKey).min(1, "a fact needs at least one key"),
 });
 
 /** A forbidden behaviour: plain text is judged; `says` or `pattern` is checked deterministically. */
@@ -144,7 +144,8 @@ export const Suite = z.strictObject({
   description: z.string().optional(),
   domain: Id,
   defaults: SuiteDefaults.default({}),
-  scenarios: z.array(z.record(z.string(), z.unknown())).min(1, "a suite needs at least one scenario"),
+  // Scenarios are validated one by one after defaults are merged in (see load.ts).
+  scenarios: z.array(z.unknown()).min(1, "a suite needs at least one scenario"),
 });
 
 /** The suite as written, with scenarios still raw so that defaults can be applied before validation. */

@@ -1,9 +1,18 @@
-import { isReplyInLanguage } from "../language-id.js";
+import type { isReplyInLanguage as Check } from "../language-id.js";
 import type { Grader } from "../types.js";
 import { botTurns, clip, grade } from "./shared.js";
 
+let check: typeof Check | undefined;
+
+/** Load the language identifier (a large n-gram model) once, only when a trial is graded. */
+export async function prepareLanguageGrader(): Promise<void> {
+  check ??= (await import("../language-id.js")).isReplyInLanguage;
+}
+
 /** Every bot turn is written in the scenario's language (turns too short to identify are skipped). */
 export const gradeLanguage: Grader = ({ scenario, conversation }) => {
+  const isReplyInLanguage = check;
+  if (!isReplyInLanguage) throw new Error("prepareLanguageGrader() must run before gradeLanguage");
   const turns = botTurns(conversation.transcript);
   const judged = turns
     .map((t) => ({ t, r: isReplyInLanguage(t.text, scenario.language) }))
