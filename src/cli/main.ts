@@ -6,6 +6,7 @@ import { VERSION } from "../version.js";
 import { baselineCommand } from "./commands/baseline.js";
 import { gateCommand } from "./commands/gate.js";
 import { gradeCommand } from "./commands/grade.js";
+import { initCommand } from "./commands/init.js";
 import { mergeCommand } from "./commands/merge.js";
 import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIO): Command {
   schemaCommand(program, io);
   gateCommand(program, io);
   baselineCommand(program, io);
+  initCommand(program, io);
   return program;
 }
 

@@ -1,6 +1,12 @@
 import type { Candidate, Message } from "../providers/types.js";
 import type { LoadedScenario } from "../suite/schema.js";
+import { findKey } from "../suite/text-match.js";
 import { askedSlots, isAsking } from "./slot-cues.js";
+
+/** Does a text contain a known value, however it is written (01.02.1990 for 1990-02-01, 89,90 for 89.90)? */
+function mentions(text: string, value: string | number | boolean): boolean {
+  return findKey(text, String(value)) !== null;
+}
 
 /** The customer side of a conversation: returns the next message, or null when it has nothing left to say. */
 export interface Customer {
@@ -15,14 +21,14 @@ export interface Customer {
 export function scriptedCustomer(scenario: LoadedScenario): Customer {
   const turns = [...scenario.customer.turns];
   const knows = scenario.customer.knows;
-  const given = (history: readonly Message[], value: string) =>
-    history.some((m) => m.role === "user" && m.content.toLowerCase().includes(value.toLowerCase()));
+  const given = (history: readonly Message[], value: string | number | boolean) =>
+    history.some((m) => m.role === "user" && mentions(m.content, value));
   return {
     async next(botText, history) {
       if (isAsking(botText)) {
-        const slots = askedSlots(botText, Object.keys(knows)).filter((s) => !given(history, String(knows[s])));
+        const slots = askedSlots(botText, Object.keys(knows)).filter((s) => !given(history, knows[s]!));
         const upcoming = turns[0] ?? "";
-        const unanswered = slots.filter((s) => !upcoming.toLowerCase().includes(String(knows[s]).toLowerCase()));
+        const unanswered = slots.filter((s) => !mentions(upcoming, knows[s]!));
         if (unanswered.length > 0) return { text: unanswered.map((s) => String(knows[s])).join(", ") };
       }
       const text = turns.shift();

@@ -103,7 +103,7 @@ export const ReferenceStep = z.union([
   z.strictObject({
     handoff: z.strictObject({ reason: z.string().min(1), summary: z.string().min(1) }),
   }),
-]);
+], { error: "a reference step is { say: text }, { tool: name, args: {…} } or { handoff: { reason, summary } }" });
 
 export const Scenario = z.strictObject({
   id: Id,

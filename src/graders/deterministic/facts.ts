@@ -1,4 +1,4 @@
-import { findKey, quoteAround } from "../text-match.js";
+import { findKey, quoteAround } from "../../suite/text-match.js";
 import type { Grader } from "../types.js";
 import { botTurns, grade } from "./shared.js";
 

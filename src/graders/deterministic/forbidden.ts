@@ -1,4 +1,4 @@
-import { foldText } from "../text-match.js";
+import { foldText } from "../../suite/text-match.js";
 import type { Grader } from "../types.js";
 import { botTurns, clip, grade } from "./shared.js";
 

@@ -1,7 +1,7 @@
 import { readPath, type WorldData } from "../../conversation/world.js";
 import type { StateAssertion } from "../../suite/schema.js";
 import type { Grade } from "../schema.js";
-import { argMatches } from "../text-match.js";
+import { argMatches } from "../../suite/text-match.js";
 import type { Grader } from "../types.js";
 import { clip, grade } from "./shared.js";
 
@@ -21,6 +21,11 @@ function check(assertion: StateAssertion, found: boolean, value: unknown): { ok:
 
 /** Fields that record the conversation, not the business outcome. */
 const IGNORED_FIELDS = new Set(["verified"]);
+
+/** Free text a bot writes (a complaint summary, a pause reason): its presence counts, not its wording. */
+function isProse(value: unknown): boolean {
+  return typeof value === "string" && value.length > 24 && /\s/.test(value);
+}
 
 function comparable(world: WorldData): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
@@ -52,6 +57,7 @@ export function worldDifferences(a: WorldData, b: WorldData): string[] {
         continue;
       }
       for (const f of new Set([...Object.keys(x), ...Object.keys(y)])) {
+        if (isProse(x[f]) && isProse(y[f])) continue;
         if (JSON.stringify(x[f]) !== JSON.stringify(y[f]))
           diffs.push(
             `${name}.${id}.${f}: ${clip(JSON.stringify(x[f]) ?? "undefined", 60)}, gold ${clip(JSON.stringify(y[f]) ?? "undefined", 60)}`,

@@ -1,6 +1,6 @@
 import type { Domain } from "../../suite/domain-schema.js";
 import type { LoadedScenario, ReferenceStep } from "../../suite/schema.js";
-import { findKey } from "../text-match.js";
+import { argMatches, findKey } from "../../suite/text-match.js";
 
 /** Ways to break a gold reference, each aimed at the grader that must notice. */
 export const MUTATIONS = {
@@ -111,9 +111,12 @@ export function mutantsOf(s: LoadedScenario, domain: Domain): Mutant[] {
   }
   const expected = new Map(s.expect.actions.flatMap((a) => Object.entries(a)));
   const mutating = new Set(domain.tools.filter((t) => t.mutates).map((t) => t.name));
-  const toolAt = ref.findIndex(
-    (r) => isTool(r) && Object.keys((expected.get(r.tool) ?? {}) as object).some((k) => k in r.args),
-  );
+  // Mutate the call that satisfies an expected action (not, say, a deliberately failed first attempt).
+  const toolAt = ref.findIndex((r) => {
+    if (!isTool(r)) return false;
+    const subset = (expected.get(r.tool) ?? {}) as Record<string, unknown>;
+    return Object.keys(subset).some((k) => k in r.args) && argMatches(subset, r.args);
+  });
   const fallbackAt = ref.findIndex((r) => isTool(r) && mutating.has(r.tool) && Object.keys(r.args).length > 0);
   const at = toolAt >= 0 ? toolAt : fallbackAt;
   if (at >= 0) {
