@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
 import { baselineCommand } from "./commands/baseline.js";
 import { gateCommand } from "./commands/gate.js";
+import { calibrateCommand } from "./commands/calibrate.js";
 import { gradeCommand } from "./commands/grade.js";
 import { initCommand } from "./commands/init.js";
 import { mergeCommand } from "./commands/merge.js";
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIO): Command {
   runCommand(program, io);
   selftestCommand(program, io);
   gradeCommand(program, io);
+  calibrateCommand(program, io);
   reportCommand(program, io);
   mergeCommand(program, io);
   schemaCommand(program, io);

@@ -22,6 +22,8 @@ export interface ScaffoldOptions {
   shards: number;
   force?: boolean;
   templates?: string;
+  /** Paths in problems are shown relative to this folder. */
+  cwd?: string;
 }
 
 /** Fill a template's placeholders (__SHARDS__, __SHARD_LIST__); GitHub's own ${{ … }} stays as it is. */
@@ -37,7 +39,7 @@ export function scaffold(dir: string, options: ScaffoldOptions): { written: stri
   if (existing.length > 0 && !options.force) {
     throw new InputError(
       existing.map((f) => ({
-        file: path.join(dir, f),
+        file: path.relative(options.cwd ?? dir, path.join(dir, f)) || f,
         line: 1,
         col: 1,
         message: "already exists; init leaves it alone",
@@ -67,14 +69,18 @@ export function initCommand(program: Command, io: CliIO): void {
       const shards = Number(o.shards);
       if (!Number.isInteger(shards) || shards < 1 || shards > 64) {
         throw new InputError([
-          { file: "--shards", line: 1, col: 1, message: `--shards takes a whole number from 1 to 64, got "${o.shards}"` },
+          {
+            file: "--shards",
+            line: 1,
+            col: 1,
+            message: `--shards takes a whole number from 1 to 64, got "${o.shards}"`,
+          },
         ]);
       }
       const root = path.resolve(io.cwd, dir);
-      const { written, overwritten } = scaffold(root, { shards, force: o.force });
+      const { written, overwritten } = scaffold(root, { shards, force: o.force, cwd: io.cwd });
       const shown = path.relative(io.cwd, root) || ".";
-      for (const f of written)
-        io.stdout(`${overwritten.includes(f) ? "overwrote" : "wrote"} ${path.join(shown, f)}\n`);
+      for (const f of written) io.stdout(`${overwritten.includes(f) ? "overwrote" : "wrote"} ${path.join(shown, f)}\n`);
       const cd = shown === "." ? "" : `  cd ${shown}\n`;
       io.stdout(
         [
