@@ -29,6 +29,8 @@ interface Workflow {
 }
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), "sb-init-"));
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JavaScript template
+const MATRIX_SHARD = "${{ matrix.shard }}";
 
 /** Words of a one-line shell command: GitHub expressions and env vars filled, quotes removed, globs expanded. */
 function words(command: string, cwd: string, vars: Record<string, string>): string[] {
@@ -184,7 +186,7 @@ describe("supportbench init", () => {
     expect((await runCli(["init", ".", "--shards", "4"], { cwd: dir })).code).toBe(0);
     const wf = readFileSync(path.join(dir, ".github/workflows/supportbench.yml"), "utf8");
     expect((parse(wf) as Workflow).jobs.run.strategy.matrix.shard).toEqual([1, 2, 3, 4]);
-    expect(wf).toContain("--shard ${{ matrix.shard }}/4 ");
+    expect(wf).toContain(`--shard ${MATRIX_SHARD}/4 `);
     writeFileSync(path.join(dir, "policies/gate.yaml"), "# mine\n");
     const again = await runCli(["init", "."], { cwd: dir });
     expect(again.code).toBe(2);
@@ -199,8 +201,8 @@ describe("supportbench init", () => {
   });
 
   it("fills only its own placeholders and leaves GitHub expressions alone", () => {
-    expect(renderTemplate("shard: __SHARD_LIST__ run --shard ${{ matrix.shard }}/__SHARDS__", { shards: 3 })).toBe(
-      "shard: [1, 2, 3] run --shard ${{ matrix.shard }}/3",
+    expect(renderTemplate(`shard: __SHARD_LIST__ run --shard ${MATRIX_SHARD}/__SHARDS__`, { shards: 3 })).toBe(
+      `shard: [1, 2, 3] run --shard ${MATRIX_SHARD}/3`,
     );
   });
 });
