@@ -19,6 +19,7 @@ interface Step {
   run?: string;
   uses?: string;
   id?: string;
+  if?: string;
   with?: Record<string, string | number>;
 }
 interface Workflow {
@@ -103,10 +104,13 @@ async function playWorkflow(dir: string) {
     dir,
     vars,
   );
-  // The summary step is plain shell: check the file it appends exists and append it as it would.
+  // The summary step is plain shell and runs when the merge succeeded: append the file as it would.
   const cat = find(gateSteps, (s) => /^cat .* >> "\$GITHUB_STEP_SUMMARY"$/.test(s.run?.trim() ?? ""), "summary");
-  const file = path.join(dir, cat.run!.trim().split(/\s+/)[1]!);
-  writeFileSync(summary, readFileSync(summary, "utf8") + readFileSync(file, "utf8"));
+  expect(cat.if).toMatch(/steps\.merge\.outcome == 'success'/);
+  if (merge.code === 0) {
+    const file = path.join(dir, cat.run!.trim().split(/\s+/)[1]!);
+    writeFileSync(summary, readFileSync(summary, "utf8") + readFileSync(file, "utf8"));
+  }
   return { wf, runs, merge, gate, summary: readFileSync(summary, "utf8") };
 }
 
@@ -143,6 +147,7 @@ describe("supportbench init", () => {
       expect(r.stderr).not.toMatch(/internal error/);
       expect(r.code).toBe(0);
     }
+    expect(green.merge.stderr).toBe("");
     expect(green.merge.code).toBe(0);
     expect(green.merge.stdout).toMatch(/merged 2 runs, 6 trials into merged/);
     const merged = resultLines(path.join(dir, "merged/latest"));
