@@ -10,7 +10,7 @@ import type { CliIO } from "./io.js";
 /** The judge from --judge flags (a panel when repeated) or the config's `judge`; undefined when neither. */
 export async function buildJudge(
   flags: string[] | undefined,
-  ws: Workspace,
+  ws: Pick<Workspace, "cwd" | "config">,
   ctx: ProviderContext,
   io: CliIO,
   candidateIds: string[] = ws.config.candidates.map((c) => normalizeEntry(c).id ?? normalizeEntry(c).provider),

@@ -46,13 +46,13 @@ export interface RunOutcome {
 
 /** Context providers are built in: data, references, limits, the cache. */
 export function providerContext(
-  ws: Workspace,
+  ws: Pick<Workspace, "cwd" | "config"> & { loaded?: Workspace["loaded"] },
   opts: { noCache?: boolean; references?: RunOptions["references"]; env?: NodeJS.ProcessEnv },
 ): ProviderContext {
-  const byId = new Map(ws.loaded.scenarios.map((s) => [s.id, s.reference]));
+  const byId = new Map((ws.loaded?.scenarios ?? []).map((s) => [s.id, s.reference]));
   return {
     cwd: ws.cwd,
-    domains: ws.loaded.domains,
+    domains: ws.loaded?.domains ?? new Map(),
     references: opts.references ?? ((id) => byId.get(id)),
     pricing: { ...loadPriceTable(), ...ws.config.pricing },
     timeoutMs: ws.config.timeout_ms,

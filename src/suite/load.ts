@@ -160,7 +160,10 @@ function checkScenario(
       try {
         new RegExp(f.pattern, "iu");
       } catch (err) {
-        push(["expect", "forbidden", i, "pattern"], `invalid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, "")}`);
+        push(
+          ["expect", "forbidden", i, "pattern"],
+          `invalid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, "")}`,
+        );
       }
     }
   });
@@ -194,12 +197,7 @@ export async function loadSuites(globs: string[], opts: LoadOptions): Promise<Lo
     if (!parsed.success) {
       problems.push(...zodProblems(source, parsed.error.issues, [], suiteJsonSchema));
       // Scenarios can still be checked when only suite-level fields are wrong.
-      if (
-        !value ||
-        typeof value !== "object" ||
-        !Array.isArray((value as { scenarios?: unknown }).scenarios)
-      )
-        continue;
+      if (!value || typeof value !== "object" || !Array.isArray((value as { scenarios?: unknown }).scenarios)) continue;
     }
     const file = parsed.success ? parsed.data : undefined;
     const raw = value as {

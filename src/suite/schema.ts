@@ -34,15 +34,18 @@ export const Customer = z.strictObject({
   goal: z.string().optional(),
 });
 
-export const Escalation = z.union([
-  z.boolean(),
-  z.strictObject({
-    required: z.boolean(),
-    reasons: z.array(z.string().min(1)).optional(),
-    /** The hand-off must happen no later than this bot turn (1-based). */
-    by_turn: z.number().int().min(1).optional(),
-  }),
-], { error: "escalate is true, false or { required: true|false, reasons: [...] }" });
+export const Escalation = z.union(
+  [
+    z.boolean(),
+    z.strictObject({
+      required: z.boolean(),
+      reasons: z.array(z.string().min(1)).optional(),
+      /** The hand-off must happen no later than this bot turn (1-based). */
+      by_turn: z.number().int().min(1).optional(),
+    }),
+  ],
+  { error: "escalate is true, false or { required: true|false, reasons: [...] }" },
+);
 
 /** Keys are all required; an inner array lists alternatives of which one suffices. */
 export const FactKey = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
@@ -97,13 +100,16 @@ export const Expectations = z.strictObject({
   rubric: z.array(z.string().min(1)).default([]),
 });
 
-export const ReferenceStep = z.union([
-  z.strictObject({ say: z.string().min(1) }),
-  z.strictObject({ tool: z.string().min(1), args: z.record(z.string(), z.unknown()).default({}) }),
-  z.strictObject({
-    handoff: z.strictObject({ reason: z.string().min(1), summary: z.string().min(1) }),
-  }),
-], { error: "a reference step is { say: text }, { tool: name, args: {…} } or { handoff: { reason, summary } }" });
+export const ReferenceStep = z.union(
+  [
+    z.strictObject({ say: z.string().min(1) }),
+    z.strictObject({ tool: z.string().min(1), args: z.record(z.string(), z.unknown()).default({}) }),
+    z.strictObject({
+      handoff: z.strictObject({ reason: z.string().min(1), summary: z.string().min(1) }),
+    }),
+  ],
+  { error: "a reference step is { say: text }, { tool: name, args: {…} } or { handoff: { reason, summary } }" },
+);
 
 export const Scenario = z.strictObject({
   id: Id,

@@ -97,15 +97,29 @@ export function argMatches(expected: unknown, actual: unknown): boolean {
   if (expected === null || expected === undefined) return true;
   if (typeof expected === "object" && !Array.isArray(expected)) {
     if (!actual || typeof actual !== "object") return false;
-    return Object.entries(expected as Record<string, unknown>).every(([k, v]) => argMatches(v, (actual as Record<string, unknown>)[k]));
+    return Object.entries(expected as Record<string, unknown>).every(([k, v]) =>
+      argMatches(v, (actual as Record<string, unknown>)[k]),
+    );
   }
   if (Array.isArray(expected)) {
     return Array.isArray(actual) && expected.every((e) => actual.some((a) => argMatches(e, a)));
   }
   const en = Number(expected);
   const an = Number(actual);
-  if (typeof expected !== "boolean" && expected !== "" && !Number.isNaN(en) && actual !== "" && actual !== null && !Number.isNaN(an)) {
+  if (
+    typeof expected !== "boolean" &&
+    expected !== "" &&
+    !Number.isNaN(en) &&
+    actual !== "" &&
+    actual !== null &&
+    !Number.isNaN(an)
+  ) {
     return Math.abs(en - an) < 1e-6;
   }
-  return String(expected).trim().toLowerCase() === String(actual ?? "").trim().toLowerCase();
+  return (
+    String(expected).trim().toLowerCase() ===
+    String(actual ?? "")
+      .trim()
+      .toLowerCase()
+  );
 }

@@ -17,27 +17,34 @@ export function gradeCommand(program: Command, io: CliIO): void {
     .argument("<run-dir>", "a run folder, e.g. reports/latest")
     .option("--judge <spec>", "LLM judge (repeatable: a panel)", (v: string, p: string[]) => [...p, v], [] as string[])
     .option("--out <dir>", "where the re-graded run is written (default: beside the run)")
+    .option("--no-cache", "do not read or write the model-call cache")
+    .option("--no-report", "skip writing the reports")
     .option("-c, --config <file>", "config file")
-    .action(async (runDir: string, o: { judge: string[]; out?: string; config?: string }) => {
-      const dir = path.resolve(io.cwd, runDir);
-      const meta = readRunMeta(dir);
-      const ws = await openWorkspace(io.cwd, { config: o.config, globs: meta.options.globs });
-      const ctx = providerContext(ws, { env: io.env });
-      const judge = await buildJudge(o.judge.length ? o.judge : undefined, ws, ctx, io, meta.candidates);
-      const outDir = path.resolve(io.cwd, o.out ?? path.dirname(dir));
-      const res = await withInterrupt(io, (signal) =>
-        regradeRun(ws, dir, {
-          outDir,
-          judge: judge?.grader,
-          judgeId: judge?.id,
-          extra: heuristicGraders(judge !== undefined),
-          signal,
-        }),
-      );
-      await writeRunReports([res.runDir], res.runDir, ws);
-      const rel = path.relative(io.cwd, res.runDir) || res.runDir;
-      io.stdout(
-        `re-graded ${res.lines} trials${judge ? ` with ${judge.id}` : ""}\nresults: ${path.join(rel, "results.jsonl")}\nreport: ${path.join(rel, "index.html")}\n`,
-      );
-    });
+    .action(
+      async (
+        runDir: string,
+        o: { judge: string[]; out?: string; config?: string; cache?: boolean; report?: boolean },
+      ) => {
+        const dir = path.resolve(io.cwd, runDir);
+        const meta = readRunMeta(dir);
+        const ws = await openWorkspace(io.cwd, { config: o.config, globs: meta.options.globs });
+        const ctx = providerContext(ws, { env: io.env, noCache: o.cache === false });
+        const judge = await buildJudge(o.judge.length ? o.judge : undefined, ws, ctx, io, meta.candidates);
+        const outDir = path.resolve(io.cwd, o.out ?? path.dirname(dir));
+        const res = await withInterrupt(io, (signal) =>
+          regradeRun(ws, dir, {
+            outDir,
+            judge: judge?.grader,
+            judgeId: judge?.id,
+            extra: heuristicGraders(judge !== undefined),
+            signal,
+          }),
+        );
+        if (o.report !== false) await writeRunReports([res.runDir], res.runDir, ws);
+        const rel = path.relative(io.cwd, res.runDir) || res.runDir;
+        io.stdout(
+          `re-graded ${res.lines} trials${judge ? ` with ${judge.id}` : ""}\nresults: ${path.join(rel, "results.jsonl")}\nreport: ${path.join(rel, "index.html")}\n`,
+        );
+      },
+    );
 }

@@ -1,5 +1,5 @@
-import type { Grade } from "../schema.js";
 import { argMatches } from "../../suite/text-match.js";
+import type { Grade } from "../schema.js";
 import type { Grader } from "../types.js";
 import { clip, grade, toolEvents } from "./shared.js";
 

@@ -1,7 +1,7 @@
 import { readPath, type WorldData } from "../../conversation/world.js";
 import type { StateAssertion } from "../../suite/schema.js";
-import type { Grade } from "../schema.js";
 import { argMatches } from "../../suite/text-match.js";
+import type { Grade } from "../schema.js";
 import type { Grader } from "../types.js";
 import { clip, grade } from "./shared.js";
 
