@@ -27,14 +27,24 @@ describe("supportbench validate: malformed suites", () => {
   });
 
   it("offers 'did you mean' for near misses", async () => {
-    const r = await runCli(["validate", `${INVALID}/unknown-key-typo.yaml`, `${INVALID}/unknown-tool-action.yaml`, `${INVALID}/unknown-domain.yaml`]);
+    const r = await runCli([
+      "validate",
+      `${INVALID}/unknown-key-typo.yaml`,
+      `${INVALID}/unknown-tool-action.yaml`,
+      `${INVALID}/unknown-domain.yaml`,
+    ]);
     expect(r.stderr).toContain("hint: did you mean `reference`?");
     expect(r.stderr).toContain("hint: did you mean `lookup_order`?");
     expect(r.stderr).toContain("hint: did you mean `fjordpay`?");
   });
 
   it("reports every problem of several files at once", async () => {
-    const r = await runCli(["validate", `${INVALID}/tier-out-of-range.yaml`, `${INVALID}/bad-language-tag.yaml`, `${INVALID}/empty.yaml`]);
+    const r = await runCli([
+      "validate",
+      `${INVALID}/tier-out-of-range.yaml`,
+      `${INVALID}/bad-language-tag.yaml`,
+      `${INVALID}/empty.yaml`,
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/3 problems found/);
   });
@@ -56,10 +66,19 @@ describe("supportbench validate: malformed suites", () => {
 
 describe("supportbench validate: valid input", () => {
   it("accepts a UTF-8 BOM, CRLF line endings, anchors and merge keys", async () => {
-    const r = await runCli(["validate", "test/fixtures/valid/bom-crlf.yaml", "test/fixtures/valid/anchors.yaml", "--json"]);
+    const r = await runCli([
+      "validate",
+      "test/fixtures/valid/bom-crlf.yaml",
+      "test/fixtures/valid/anchors.yaml",
+      "--json",
+    ]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const summary = JSON.parse(r.stdout) as { scenarios: number; by_language: Record<string, number>; by_tier: Record<string, number> };
+    const summary = JSON.parse(r.stdout) as {
+      scenarios: number;
+      by_language: Record<string, number>;
+      by_tier: Record<string, number>;
+    };
     expect(summary.scenarios).toBe(3);
     expect(summary.by_language).toEqual({ de: 1, fr: 1, "pt-BR": 1 });
     expect(summary.by_tier).toEqual({ "1": 1, "2": 2 });
