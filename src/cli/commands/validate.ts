@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { openWorkspace } from "../../run/setup.js";
+import { coverageMarkdown } from "../../suite/coverage.js";
 import { type CliIO, table } from "../io.js";
 
 function countBy<T>(items: T[], key: (t: T) => string): [string, number][] {
@@ -15,9 +16,14 @@ export function validateCommand(program: Command, io: CliIO): void {
     .argument("[globs...]", "suite files or globs (default: suites/**/*.yaml)")
     .option("-c, --config <file>", "config file")
     .option("--json", "print the summary as JSON")
-    .action(async (globs: string[], o: { config?: string; json?: boolean }) => {
+    .option("--coverage", "print coverage tables (intents × tiers × languages) as Markdown")
+    .action(async (globs: string[], o: { config?: string; json?: boolean; coverage?: boolean }) => {
       const ws = await openWorkspace(io.cwd, { config: o.config, globs });
       const s = ws.loaded.scenarios;
+      if (o.coverage) {
+        io.stdout(coverageMarkdown(s));
+        return;
+      }
       const summary = {
         ok: true,
         suites: ws.loaded.suites.length,
