@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { VERSION } from "../version.js";
 import { baselineCommand } from "./commands/baseline.js";
 import { calibrateCommand } from "./commands/calibrate.js";
+import { exportCommand } from "./commands/export.js";
 import { gateCommand } from "./commands/gate.js";
 import { gradeCommand } from "./commands/grade.js";
 import { initCommand } from "./commands/init.js";
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIO): Command {
   gateCommand(program, io);
   baselineCommand(program, io);
   initCommand(program, io);
+  exportCommand(program, io);
   return program;
 }
 
