@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { aggregateValues, mode } from "../src/graders/judge/aggregate.js";
-import { modelFamily, sameFamilyWarning } from "../src/graders/judge/family.js";
+import { modelFamily, sameFamilyWarning } from "../src/providers/model-family.js";
 import { DELIMITER_REMOVED, fenceMarkers } from "../src/graders/judge/fence.js";
 import { createJudge } from "../src/graders/judge/judge.js";
 import { loadRubrics, parseRubric } from "../src/graders/judge/rubric-loader.js";

@@ -1,5 +1,5 @@
 import type { ProviderEntry } from "../config/schema.js";
-import { sameFamilyWarning } from "../graders/judge/family.js";
+import { sameFamilyWarning } from "../providers/model-family.js";
 import { createJudge, type Judge } from "../graders/judge/judge.js";
 import { loadRubrics } from "../graders/judge/rubric-loader.js";
 import { createProvider, normalizeEntry, type ProviderContext } from "../providers/registry.js";
@@ -34,7 +34,7 @@ export async function buildJudge(
   const judge = createJudge({ judges, rubrics, aggregate, samples });
   for (const j of judges) {
     for (const c of candidateIds) {
-      const w = sameFamilyWarning(j.id, c);
+      const w = sameFamilyWarning(j.id, c, { judge: j.family });
       if (w) io.stderr(`warning: ${w}\n`);
     }
   }

@@ -6,6 +6,7 @@ import type {
   ChatCompletionTool,
 } from "openai/resources/chat/completions";
 import { z } from "zod";
+import { modelFamily } from "./model-family.js";
 import { costOf, type PriceTable } from "./pricing.js";
 import { redact } from "./redact.js";
 import { classifyError, errorFromStatus, NetworkError } from "./retry.js";
@@ -75,16 +76,6 @@ export function isLoopbackUrl(url: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Model family for the same-family judge warning. */
-export function modelFamily(model: string): string | undefined {
-  const name = model.toLowerCase().split("/").at(-1) ?? "";
-  if (/^(gpt|o\d|chatgpt|text-davinci)/.test(name)) return "gpt";
-  for (const family of ["claude", "llama", "qwen", "mistral", "mixtral", "gemma", "gemini", "phi", "deepseek"]) {
-    if (name.includes(family)) return family === "mixtral" ? "mistral" : family;
-  }
-  return undefined;
 }
 
 /** Provider-neutral messages to chat completion messages. */
@@ -270,7 +261,7 @@ export function createOpenAICandidate(opts: OpenAICandidateOptions): Candidate {
       }
     },
   };
-  const family = modelFamily(opts.model);
+  const family = modelFamily(opts.model) ?? undefined;
   if (family) candidate.family = family;
   return candidate;
 }

@@ -5,7 +5,7 @@ import { type Aggregate, aggregateValues } from "./aggregate.js";
 import { type CriterionAnswer, readAnswers } from "./answer.js";
 import { type JudgedCriterion, judgedCriteria } from "./criteria.js";
 import { verifyEvidence } from "./evidence.js";
-import { modelFamily, sameFamilyWarning } from "./family.js";
+import { modelFamily, sameFamilyWarning } from "../../providers/model-family.js";
 import { newDelimiter } from "./fence.js";
 import { buildJudgeRequest, DEFAULT_LIMITS, JUDGE_PROMPT_VERSION, type PromptLimits, SUBMIT_TOOL } from "./prompt.js";
 import type { Rubric } from "./rubric-schema.js";
