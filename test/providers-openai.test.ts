@@ -1,6 +1,7 @@
 import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { afterEach, describe, expect, it } from "vitest";
-import { createOpenAICandidate, isLoopbackUrl, modelFamily, toOpenAIMessages } from "../src/providers/openai.js";
+import { modelFamily } from "../src/providers/model-family.js";
+import { createOpenAICandidate, isLoopbackUrl, toOpenAIMessages } from "../src/providers/openai.js";
 import { NetworkError, withRetries } from "../src/providers/retry.js";
 import { ProviderError } from "../src/providers/types.js";
 import type { TestServer } from "./servers/harness.js";
@@ -317,6 +318,6 @@ describe("openai helpers", () => {
     expect(isLoopbackUrl("http://10.0.0.2/v1")).toBe(false);
     expect(modelFamily("o3-mini")).toBe("gpt");
     expect(modelFamily("Qwen/Qwen2.5-7B-Instruct")).toBe("qwen");
-    expect(modelFamily("my-model")).toBeUndefined();
+    expect(modelFamily("my-model")).toBeNull();
   });
 });
