@@ -232,8 +232,14 @@ describe("read tools", () => {
       postcode: "1016gv",
     });
     expect(ok.verified).toBe(true);
+    for (const typed of ["1995-11-30", "30. 11. 1995", "30.11.1995.", "1995. 11. 30.", "30/11/1995"]) {
+      expect(
+        call(world, "verify_identity", { customer_id: "C-1046", date_of_birth: typed, postcode: "1016 GV" }).verified,
+        typed,
+      ).toBe(true);
+    }
     expect(world.changes).toEqual([
-      { path: "customers.C-1046.verified", before: false, after: true, tool: "verify_identity" },
+      { op: "set", path: "customers.C-1046.verified", before: false, after: true, tool: "verify_identity" },
     ]);
     expect(
       refusal(world, "verify_identity", { customer_id: "C-9999", date_of_birth: "1990-01-01", postcode: "1" }).code,
@@ -515,6 +521,7 @@ describe("account tools", () => {
     });
     expect(world.changes).toEqual([
       {
+        op: "set",
         path: "customers.C-1042.address",
         before: { street: "Invalidenstraße 44", postcode: "10115", city: "Berlin", country: "DE" },
         after: address,
@@ -535,7 +542,7 @@ describe("account tools", () => {
     });
     expect(call(world, "freeze_card", { customer_id: "C-1049", reason: "again" }).already_frozen).toBe(true);
     expect(world.changes).toEqual([
-      { path: "customers.C-1049.card_status", before: "active", after: "frozen", tool: "freeze_card" },
+      { op: "set", path: "customers.C-1049.card_status", before: "active", after: "frozen", tool: "freeze_card" },
     ]);
   });
 

@@ -227,12 +227,16 @@ function samePostcode(stored: unknown, given: string): boolean {
 }
 
 /** Day-first European forms (12.04.1988, 12/04/1988) as well as ISO; null when unreadable. */
+/** A date as customers type it (1990-03-14, 14.03.1990, 14. 03. 1990., 1990. 03. 14., 14/3/1990) in ISO form. */
 function normalDate(value: string): string | null {
-  const s = value.trim();
+  const s = value.trim().replace(/\.$/, "");
   if (ISO_DATE.test(s)) return s;
-  const m = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(s);
-  if (!m) return null;
-  return `${m[3]}-${m[2]!.padStart(2, "0")}-${m[1]!.padStart(2, "0")}`;
+  const pad = (n: string) => n.padStart(2, "0");
+  const yearFirst = /^(\d{4})[./-] ?(\d{1,2})[./-] ?(\d{1,2})$/.exec(s);
+  if (yearFirst) return `${yearFirst[1]}-${pad(yearFirst[2]!)}-${pad(yearFirst[3]!)}`;
+  const dayFirst = /^(\d{1,2})[./-] ?(\d{1,2})[./-] ?(\d{4})$/.exec(s);
+  if (!dayFirst) return null;
+  return `${dayFirst[3]}-${pad(dayFirst[2]!)}-${pad(dayFirst[1]!)}`;
 }
 
 function unpaid(i: Installment): boolean {
