@@ -1,8 +1,16 @@
-import { type Candidate, type Handoff, type Message, ProviderError, type Usage } from "../providers/types.js";
+import {
+  type Candidate,
+  type Handoff,
+  type Message,
+  ProviderError,
+  type ToolCall,
+  type Usage,
+} from "../providers/types.js";
 import type { Domain } from "../suite/domain-schema.js";
 import type { LoadedScenario } from "../suite/schema.js";
 import type { Customer } from "./customer.js";
-import type { Conversation, EndReason, TotalUsage, TranscriptEvent, TrialError } from "./schema.js";
+import type { Change, Conversation, EndReason, TotalUsage, TranscriptEvent, TrialError } from "./schema.js";
+
 import { ToolEnvironment } from "./tool-env.js";
 import type { ToolImplementations } from "./tool-types.js";
 import { mergeWorld, World, type WorldData } from "./world.js";
@@ -100,38 +108,18 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
         closed = reply.end === true;
         const calls = reply.toolCalls ?? [];
         if (reply.handoff && !handoff) handoff = { ...reply.handoff, by: "field" };
-        if (req.candidate.runsOwnTools) {
-          // A deployed bot ran these itself: record them for grading, run nothing.
-          for (const call of calls)
-            transcript.push({
-              type: "tool",
-              turn,
-              id: call.id,
-              name: call.name,
-              args: call.args,
-              result: null,
-              changes: [],
-            });
-          messages.push({ role: "assistant", content: text, toolCalls: [] });
-          break;
-        }
-        if (calls.length === 0) {
+        const record = (call: ToolCall, out: { result: unknown; error?: string; changes: Change[] }) =>
+          transcript.push({ type: "tool", turn, id: call.id, name: call.name, args: call.args, ...out });
+        // A deployed bot runs its own tools: its calls are recorded for grading, nothing is executed.
+        if (calls.length === 0 || req.candidate.runsOwnTools) {
+          if (req.candidate.runsOwnTools) for (const call of calls) record(call, { result: null, changes: [] });
           messages.push({ role: "assistant", content: text, toolCalls: [] });
           break;
         }
         messages.push({ role: "assistant", content: text, toolCalls: calls });
         for (const call of calls) {
           const out = env.run(call);
-          transcript.push({
-            type: "tool",
-            turn,
-            id: call.id,
-            name: call.name,
-            args: call.args,
-            result: out.result,
-            error: out.error,
-            changes: out.changes,
-          });
+          record(call, { result: out.result, error: out.error, changes: out.changes });
           messages.push({ role: "tool", toolCallId: call.id, name: call.name, content: JSON.stringify(out.result) });
           if (out.handoff) handoff = { ...out.handoff, by: "tool" };
         }
