@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { gradeEscalation } from "../src/graders/deterministic/escalation.js";
@@ -22,8 +23,12 @@ import { formatProblem } from "../src/suite/problems.js";
 
 const DIR = join(import.meta.dirname, "..", "datasets", "calibration");
 
+/** The ten hand-written examples (the folder also holds the full calibration set). */
 async function examples(): Promise<CalibrationItem[]> {
-  const { items, problems } = await loadCalibrationSet(DIR);
+  const { items, problems } = parseCalibrationJsonl(
+    await readFile(join(DIR, "examples.jsonl"), "utf8"),
+    "examples.jsonl",
+  );
   expect(problems.map(formatProblem)).toEqual([]);
   return items;
 }

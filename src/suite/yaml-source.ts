@@ -156,14 +156,17 @@ export function zodProblems(
       continue;
     }
     const { node } = nodeAt(src.doc, path);
-    if (issue.code === "invalid_type" && node === undefined) {
+    // An issue at a path that is not written at all is a missing field (a schema's own message wins).
+    if (node === undefined && issue.path.length > 0 && issue.code !== "custom") {
       const parentPath = path.slice(0, -1);
       const pos = positionOf(src, parentPath, "key");
+      const name = String(path[path.length - 1]);
+      const generic = /^Invalid (input|option)/.test(issue.message);
       out.push({
         file: src.file,
         ...pos,
-        message: `missing required field \`${String(path[path.length - 1])}\`${parentPath.length ? ` in ${showPath(parentPath)}` : ""}`,
-        hint: `add \`${String(path[path.length - 1])}:\``,
+        message: generic ? `missing required field \`${name}\`${parentPath.length ? ` in ${showPath(parentPath)}` : ""}` : issue.message,
+        hint: `add \`${name}:\``,
       });
       continue;
     }

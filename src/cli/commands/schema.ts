@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { jsonSchemas } from "../../suite/json-schemas.js";
+import { jsonSchemas } from "../json-schemas.js";
 import { type CliIO, EXIT, ExitCode } from "../io.js";
 
 export function schemaCommand(program: Command, io: CliIO): void {
