@@ -2,23 +2,47 @@
 
 const DIGIT_ZEROS = [0x660, 0x6f0, 0x966, 0x9e6, 0xe50, 0xff10, 0x1040];
 
+/** Fold one character: NFKC, lower case, native digits to ASCII, any space to one space. */
+function foldChar(ch: string): string {
+  if (/[\s\u00a0\u202f]/.test(ch)) return " ";
+  const cp = ch.codePointAt(0)!;
+  const zero = DIGIT_ZEROS.find((z) => cp >= z && cp <= z + 9);
+  return zero !== undefined ? String(cp - zero) : ch.normalize("NFKC").toLowerCase();
+}
+
+/** Folded text plus, for every folded position, where it came from in the (NFC) original. */
+export function foldWithMap(text: string): { folded: string; source: string; at: number[] } {
+  const source = text.normalize("NFC");
+  let folded = "";
+  const at: number[] = [];
+  let i = 0;
+  for (const ch of source) {
+    const piece = foldChar(ch);
+    if (!(piece === " " && folded.endsWith(" "))) {
+      for (let k = 0; k < piece.length; k++) at.push(i);
+      folded += piece;
+    }
+    i += ch.length;
+  }
+  at.push(source.length);
+  return { folded, source, at };
+}
+
 /** Fold text for matching: NFKC, lower case, native digits to ASCII, any space to one space. */
 export function foldText(text: string): string {
-  let out = "";
-  for (const ch of text.normalize("NFKC")) {
-    const cp = ch.codePointAt(0)!;
-    const zero = DIGIT_ZEROS.find((z) => cp >= z && cp <= z + 9);
-    out += zero !== undefined ? String(cp - zero) : ch;
-  }
-  return out.toLowerCase().replace(/[\s\u00a0\u202f]+/g, " ");
+  return foldWithMap(text).folded;
 }
 
 const NUMBER = /\d{1,3}(?:[ .,'’]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?/g;
 
 /** Every reading of every number in a text: "1.234" is 1234 in German and 1.234 in English. */
 export function numbersIn(text: string): { value: number; index: number; raw: string }[] {
+  return numbersInFolded(foldText(text));
+}
+
+function numbersInFolded(folded: string): { value: number; index: number; raw: string }[] {
   const out: { value: number; index: number; raw: string }[] = [];
-  for (const m of foldText(text).matchAll(NUMBER)) {
+  for (const m of folded.matchAll(NUMBER)) {
     const raw = m[0];
     const index = m.index ?? 0;
     for (const v of readings(raw)) out.push({ value: v, index, raw });
@@ -57,39 +81,68 @@ function datePatterns(key: string): RegExp[] {
   ];
 }
 
+/** A match in the NFC form of the text (the form most texts are already in). */
 export interface KeyMatch {
   index: number;
   length: number;
 }
 
-/** Where a fact key occurs in a text, or null. */
+/** Scripts written with spaces between words, where a key must not start or end inside a word. */
+const SPACED = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]/u;
+
+function sameScriptLetter(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b || !/\p{L}/u.test(a) || !/\p{L}/u.test(b)) return false;
+  for (const script of ["Latin", "Cyrillic", "Greek"]) {
+    const re = new RegExp(`\\p{Script=${script}}`, "u");
+    if (re.test(a) && re.test(b)) return true;
+  }
+  return false;
+}
+
+/**
+ * A short word key (up to three letters, such as "AI" or "KI") must start a word, so that "AI" is not
+ * found in "paid"; longer keys match anywhere, so that stems match inflected and prefixed forms
+ * ("blokov" in "zablokované").
+ */
+function findWord(folded: string, key: string): number {
+  const chars = [...key];
+  for (let at = folded.indexOf(key); at >= 0; at = folded.indexOf(key, at + 1)) {
+    if (chars.length > 3 || !SPACED.test(chars[0]!)) return at;
+    if (!sameScriptLetter(folded[at - 1], chars[0])) return at;
+  }
+  return -1;
+}
+
+/** Where a fact key occurs in a text (in its NFC form), or null. */
 export function findKey(text: string, key: string): KeyMatch | null {
-  const folded = foldText(text);
+  const { folded, at } = foldWithMap(text);
+  const toSource = (index: number, length: number): KeyMatch => ({
+    index: at[index]!,
+    length: at[index + length]! - at[index]!,
+  });
   const k = foldText(key.trim());
   if (ISO_DATE.test(k)) {
     for (const re of datePatterns(k)) {
       const m = re.exec(folded);
-      if (m) return { index: m.index, length: m[0].length };
+      if (m) return toSource(m.index, m[0].length);
     }
     return null;
   }
   if (/^-?\d+(?:[.,]\d+)?$/.test(k)) {
     const want = Number(k.replace(",", "."));
-    const hit = numbersIn(text).find((n) => Math.abs(n.value - want) < 1e-9);
-    return hit ? { index: hit.index, length: hit.raw.length } : null;
+    const hit = numbersInFolded(folded).find((n) => Math.abs(n.value - want) < 1e-9);
+    return hit ? toSource(hit.index, hit.raw.length) : null;
   }
-  const at = folded.indexOf(k);
-  return at >= 0 ? { index: at, length: k.length } : null;
+  const found = findWord(folded, k);
+  return found >= 0 ? toSource(found, k.length) : null;
 }
 
 /** A short quote around a match, for evidence. */
 export function quoteAround(text: string, match: KeyMatch, radius = 60): string {
-  const folded = foldText(text);
+  const source = text.normalize("NFC");
   const start = Math.max(0, match.index - radius);
-  const end = Math.min(folded.length, match.index + match.length + radius);
-  // Quote the original text where folding kept lengths, else the folded one.
-  const source = folded.length === text.length ? text : folded;
-  return `${start > 0 ? "…" : ""}${source.slice(start, end).trim()}${end < folded.length ? "…" : ""}`;
+  const end = Math.min(source.length, match.index + match.length + radius);
+  return `${start > 0 ? "…" : ""}${source.slice(start, end).trim()}${end < source.length ? "…" : ""}`;
 }
 
 /** Loose equality for tool arguments: numbers by value, strings case-insensitively, objects as subsets. */

@@ -42,12 +42,12 @@ function mutateValue(v: unknown): unknown {
 }
 
 function removeKeys(text: string, alternatives: string[]): string {
-  let out = text;
-  for (let guard = 0; guard < 20; guard++) {
+  // findKey reports positions in the NFC form of the text; the dash folds to itself, so it never forms a key.
+  let out = text.normalize("NFC");
+  for (let guard = 0; guard < 50; guard++) {
     const hit = alternatives.map((k) => findKey(out, k)).find((m) => m !== null);
     if (!hit) break;
-    // findKey works on folded text; lengths match for the keys we remove (digits, ids, words).
-    out = `${out.slice(0, hit.index)}…${out.slice(hit.index + hit.length)}`;
+    out = `${out.slice(0, hit.index)}—${out.slice(hit.index + hit.length)}`;
   }
   return out;
 }
