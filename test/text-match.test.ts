@@ -47,17 +47,32 @@ describe("fact keys across locales", () => {
 });
 
 describe("the fact-removal mutant", () => {
-  const domain = { tools: [], handoffReasons: ["customer_request"], verificationTool: "verify_identity" } as unknown as Domain;
+  const domain = {
+    tools: [],
+    handoffReasons: ["customer_request"],
+    verificationTool: "verify_identity",
+  } as unknown as Domain;
   const scenario = (say: string, key: string) =>
     ({
       id: "x",
       language: "th",
       reference: [{ say }],
-      expect: { escalate: false, facts: [{ claim: "c", keys: [key] }], forbidden: [], actions: [], never: [], state: {}, may: [], rubric: [] },
+      expect: {
+        escalate: false,
+        facts: [{ claim: "c", keys: [key] }],
+        forbidden: [],
+        actions: [],
+        never: [],
+        state: {},
+        may: [],
+        rubric: [],
+      },
     }) as unknown as LoadedScenario;
 
   it("removes every occurrence of the key, also after characters that fold to two", () => {
-    const m = mutantsOf(scenario("ทำรายการภายใน 5 วัน และอีก 5 วัน", "5"), domain).find((x) => x.mutation === "fact_removed")!;
+    const m = mutantsOf(scenario("ทำรายการภายใน 5 วัน และอีก 5 วัน", "5"), domain).find(
+      (x) => x.mutation === "fact_removed",
+    )!;
     const say = (m.reference[0] as { say: string }).say;
     expect(findKey(say, "5")).toBeNull();
     expect(say).toContain("ทำรายการภายใน");
