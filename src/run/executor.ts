@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import pLimit, { type LimitFunction } from "p-limit";
 import { type Customer, scriptedCustomer, simulatedCustomer } from "../conversation/customer.js";
 import { runConversation } from "../conversation/engine.js";
@@ -64,6 +65,8 @@ export async function executePlan(
   onProgress?: (t: RunTally) => void,
 ): Promise<RunTally> {
   const tally: RunTally = { done: 0, errors: 0, costUsd: 0, abandoned: 0 };
+  // Every conversation in flight listens to the run's signal (Ctrl-C); that is expected, not a leak.
+  setMaxListeners(Math.max(10, opts.concurrency * 8), opts.signal);
   const global = pLimit(opts.concurrency);
   const perCandidate = new Map<string, LimitFunction>();
   for (const [id, p] of opts.candidates) if (p.concurrency) perCandidate.set(id, pLimit(p.concurrency));
