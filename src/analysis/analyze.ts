@@ -13,6 +13,8 @@ import {
   type GroupRate,
   type PairedComparison,
   type PassAtK,
+  type Pool,
+  PoolLevel,
   type RunSummary,
   type ScoreDistribution,
   type TopFailure,
@@ -103,45 +105,83 @@ function empathyOf(lines: readonly ResultLine[]): { value: number | null; kind: 
   return { value: null, kind: null };
 }
 
+type Evidence = Omit<Cell, "intent" | "language" | "tier">;
+
+/** The figures a decision reads, over any set of lines: one cell or a pool of cells. */
+function evidenceOf(group: readonly ResultLine[], s: Settings): Evidence {
+  const pass = new PassTally();
+  const esc = new EscalationTally();
+  const scenarios = new Map<string, number | null>();
+  let errors = 0;
+  let cost = 0;
+  let resolved = 0;
+  for (const l of group) {
+    pass.add(l);
+    esc.add(l);
+    scenarios.set(scenarioId(l), l.volume);
+    cost += l.usage.cost_usd;
+    if (l.verdict === "error") errors++;
+    else if (resolvedByBot(l)) resolved++;
+  }
+  const volumes = [...scenarios.values()];
+  const empathy = empathyOf(group);
+  return {
+    trials: group.length,
+    scenarios: scenarios.size,
+    errors,
+    pass: pass.result(s.minScenarios, s.confidence),
+    escalation: esc.result(s.confidence),
+    empathy: empathy.value,
+    empathy_kind: empathy.kind,
+    volume: volumes.every((v) => v !== null) ? volumes.reduce((a: number, v) => a + (v ?? 0), 0) : null,
+    cost_per_conversation: group.length > 0 ? cost / group.length : null,
+    resolution: proportion(resolved, group.length - errors, s.confidence),
+  };
+}
+
+const cellKey = (l: Pick<ResultLine, "intent" | "language" | "tier">): string =>
+  `${l.intent}\u0000${l.language}\u0000${l.tier}`;
+
 function cellsOf(lines: readonly ResultLine[], s: Settings): Cell[] {
-  const groups = groupBy(lines, (l) => `${l.intent}\u0000${l.language}\u0000${l.tier}`);
   const cells: Cell[] = [];
-  for (const group of groups.values()) {
+  for (const group of groupBy(lines, cellKey).values()) {
     const first = group[0]!;
-    const pass = new PassTally();
-    const esc = new EscalationTally();
-    const scenarios = new Map<string, number | null>();
-    let errors = 0;
-    let cost = 0;
-    let resolved = 0;
-    for (const l of group) {
-      pass.add(l);
-      esc.add(l);
-      scenarios.set(scenarioId(l), l.volume);
-      cost += l.usage.cost_usd;
-      if (l.verdict === "error") errors++;
-      else if (resolvedByBot(l)) resolved++;
-    }
-    const volumes = [...scenarios.values()];
-    const empathy = empathyOf(group);
-    cells.push({
-      intent: first.intent,
-      language: first.language,
-      tier: first.tier,
-      trials: group.length,
-      scenarios: scenarios.size,
-      errors,
-      pass: pass.result(s.minScenarios, s.confidence),
-      escalation: esc.result(s.confidence),
-      empathy: empathy.value,
-      empathy_kind: empathy.kind,
-      volume: volumes.every((v) => v !== null) ? volumes.reduce((a: number, v) => a + (v ?? 0), 0) : null,
-      cost_per_conversation: group.length > 0 ? cost / group.length : null,
-      resolution: proportion(resolved, group.length - errors, s.confidence),
-    });
+    cells.push({ intent: first.intent, language: first.language, tier: first.tier, ...evidenceOf(group, s) });
   }
   return cells.sort(
     (a, b) => compareStrings(a.intent, b.intent) || compareStrings(a.language, b.language) || a.tier - b.tier,
+  );
+}
+
+/** What each pool level keeps of a line: the rest is pooled over. */
+const POOL_KEYS: Record<PoolLevel, (l: ResultLine) => Pick<Pool, "intent" | "language" | "tier">> = {
+  intent_tier: (l) => ({ intent: l.intent, language: null, tier: l.tier }),
+  intent: (l) => ({ intent: l.intent, language: null, tier: null }),
+  language_tier: (l) => ({ intent: null, language: l.language, tier: l.tier }),
+  language: (l) => ({ intent: null, language: l.language, tier: null }),
+};
+
+/** Every pool of every level, so the planner can decide small cells from their intent and language. */
+function poolsOf(lines: readonly ResultLine[], s: Settings): Pool[] {
+  const pools: Pool[] = [];
+  for (const level of PoolLevel.options) {
+    const keyOf = POOL_KEYS[level];
+    const groups = groupBy(lines, (l) => {
+      const k = keyOf(l);
+      return `${k.intent}\u0000${k.language}\u0000${k.tier}`;
+    });
+    for (const group of groups.values()) {
+      const cells = new Set(group.map(cellKey)).size;
+      pools.push({ level, ...keyOf(group[0]!), cells, ...evidenceOf(group, s) });
+    }
+  }
+  const text = (v: string | null): string => v ?? "";
+  return pools.sort(
+    (a, b) =>
+      PoolLevel.options.indexOf(a.level) - PoolLevel.options.indexOf(b.level) ||
+      compareStrings(text(a.intent), text(b.intent)) ||
+      compareStrings(text(a.language), text(b.language)) ||
+      (a.tier ?? 0) - (b.tier ?? 0),
   );
 }
 
@@ -372,6 +412,7 @@ function candidateAnalysis(candidate: string, lines: readonly ResultLine[], s: S
     by_language: groupRates(lines, "language", s),
     by_tier: groupRates(lines, "tier", s),
     cells: cellsOf(lines, s),
+    pools: poolsOf(lines, s),
     escalation: esc.result(s.confidence),
     scores: scoreDistributions(lines),
     criteria: criteriaOf(lines, s.confidence),
@@ -516,7 +557,7 @@ export function analyze(
   // The planner reads the same evidence rule the cells were computed with.
   const effective = { ...policy, min_scenarios: s.minScenarios, confidence: s.confidence };
   const scope = candidates.map((c) => planScope(c, effective));
-  const { recommended, recommendation } = recommend(candidates, scope, comparisons);
+  const { recommended, recommendation } = recommend(candidates, scope, comparisons, effective);
   const runs = runSummaries(metas, lines, warnings);
   return {
     v: ANALYSIS_VERSION,

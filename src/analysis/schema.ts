@@ -75,12 +75,12 @@ export const EscalationSummary = z.object({
 });
 export type EscalationSummary = z.infer<typeof EscalationSummary>;
 
-/** One cell of intent × language × tier for one candidate. */
-export const Cell = z.object({
-  intent: z.string(),
-  language: z.string(),
-  tier: z.number().int(),
-  /** All trials and distinct scenarios of the cell, error verdicts included. */
+/**
+ * The evidence behind a decision, the same for one cell and for a pool of cells: counts, pass rate,
+ * hand-offs, empathy, volume, cost and resolution.
+ */
+const evidenceFields = {
+  /** All trials and distinct scenarios, error verdicts included. */
   trials: z.number().int(),
   scenarios: z.number().int(),
   errors: z.number().int(),
@@ -89,13 +89,41 @@ export const Cell = z.object({
   /** Mean empathy on its own scale (usually 1–5), judge preferred over heuristic; null if not graded. */
   empathy: z.number().nullable(),
   empathy_kind: z.enum(["judge", "heuristic"]).nullable(),
-  /** Sum of the distinct scenarios' `volume`; null when any scenario in the cell has none. */
+  /** Sum of the distinct scenarios' `volume`; null when any scenario has none. */
   volume: z.number().nullable(),
   cost_per_conversation: z.number().nullable(),
   /** Share of graded trials that passed without any hand-off (the bot resolved the contact). */
   resolution: Proportion,
+};
+
+/** One cell of intent × language × tier for one candidate. */
+export const Cell = z.object({
+  intent: z.string(),
+  language: z.string(),
+  tier: z.number().int(),
+  ...evidenceFields,
 });
 export type Cell = z.infer<typeof Cell>;
+
+/**
+ * How cells are pooled when a cell alone is too small to decide: one intent and tier across all
+ * languages, one intent across tiers and languages, one language and tier across intents, or one
+ * language across intents and tiers.
+ */
+export const PoolLevel = z.enum(["intent_tier", "intent", "language_tier", "language"]);
+export type PoolLevel = z.infer<typeof PoolLevel>;
+
+/** The evidence of a pool of cells; the fields a level does not fix are null. */
+export const Pool = z.object({
+  level: PoolLevel,
+  intent: z.string().nullable(),
+  language: z.string().nullable(),
+  tier: z.number().int().nullable(),
+  /** Distinct intent × language × tier cells in the pool. */
+  cells: z.number().int(),
+  ...evidenceFields,
+});
+export type Pool = z.infer<typeof Pool>;
 
 export const PassAtK = z.object({
   k: z.number().int().min(1),
@@ -209,6 +237,8 @@ export const CandidateAnalysis = z.object({
   by_language: z.array(GroupRate),
   by_tier: z.array(GroupRate),
   cells: z.array(Cell),
+  /** Cells pooled by intent and by language, for the planner's decisions on cells too small to decide alone. */
+  pools: z.array(Pool),
   escalation: EscalationSummary,
   scores: z.array(ScoreDistribution),
   criteria: z.array(CriterionSummary),
@@ -255,35 +285,112 @@ export type PairedComparison = z.infer<typeof PairedComparison>;
 export const Decision = z.enum(["automate", "automate_with_review", "keep_human", "insufficient_evidence"]);
 export type Decision = z.infer<typeof Decision>;
 
+/** What keeps a cell from a bolder decision. */
+export const Limit = z.enum([
+  /** Too few scenarios, in the cell and in its pools. */
+  "evidence",
+  /** The pass rate's lower bound is below the bar. */
+  "pass_rate",
+  "missed_escalation",
+  "empathy",
+  /** No empathy score where the policy needs one. */
+  "empathy_missing",
+  /** A pooled cell whose own conversations failed. */
+  "own_failure",
+  /** The policy's ceiling for the tier holds the cell at this decision. */
+  "tier_ceiling",
+]);
+export type Limit = z.infer<typeof Limit>;
+
+/** One pool the planner consulted for a cell, with the decision its figures alone would give. */
+export const ScopePool = z.object({
+  level: PoolLevel,
+  /** The pool in words, e.g. "refund.status, tier 1, all languages". */
+  label: z.string(),
+  scenarios: z.number().int(),
+  cells: z.number().int(),
+  passes: z.number().int(),
+  n: z.number().int(),
+  pass_rate: z.number().nullable(),
+  pass_low: z.number().nullable(),
+  missed_escalation_rate: z.number().nullable(),
+  empathy: z.number().nullable(),
+  empathy_kind: z.enum(["judge", "heuristic"]).nullable(),
+  /** insufficient_evidence when the pool is below the policy's pooling minimums. */
+  decision: Decision,
+  /** Why the pool's own decision is not bolder. */
+  limits: z.array(Limit),
+  /** The pool's decision is the cell's pooled decision: it is the more cautious side (or both agree). */
+  binding: z.boolean(),
+});
+export type ScopePool = z.infer<typeof ScopePool>;
+
 export const ScopeCell = z.object({
   intent: z.string(),
   language: z.string(),
   tier: z.number().int(),
   decision: Decision,
+  /**
+   * What decided: the cell's own scenarios, or (too few of them) the more cautious of its intent pool
+   * and its language pool; null when neither was enough (insufficient evidence).
+   */
+  basis: z.enum(["cell", "pooled"]).nullable(),
   /** Plain-words reasons: which threshold decided, with the figures. */
   reasons: z.array(z.string()),
+  /** What keeps the cell from a bolder decision; empty for automate. */
+  limits: z.array(Limit),
+  /** The figures the decision rests on: the cell's own, or for a pooled cell the more cautious pool's. */
+  pass_rate: z.number().nullable(),
   pass_low: z.number().nullable(),
   missed_escalation_rate: z.number().nullable(),
   empathy: z.number().nullable(),
   empathy_kind: z.enum(["judge", "heuristic"]).nullable(),
+  /** The cell's own graded trials and passes, whatever the basis (never a rate when they are few). */
+  own: z.object({ passes: z.number().int(), n: z.number().int() }),
+  /** The pools consulted (empty when the cell decided alone). */
+  pools: z.array(ScopePool),
   /** Share of the benchmark's contacts this cell stands for (sums to 1 over a candidate's cells). */
   weight: z.number(),
   scenarios: z.number().int(),
 });
 export type ScopeCell = z.infer<typeof ScopeCell>;
 
+const DecisionShares = z.object({
+  automate: z.number(),
+  automate_with_review: z.number(),
+  keep_human: z.number(),
+  insufficient_evidence: z.number(),
+});
+
+/** The plan read by row or by column: the decisions of one intent (with its tier) or of one language. */
+export const ScopeGroup = z.object({
+  dimension: z.enum(["intent", "language"]),
+  key: z.string(),
+  /** The intent's tier; null for a language. */
+  tier: z.number().int().nullable(),
+  /** Share of all contacts in this group. */
+  weight: z.number(),
+  cells: z.number().int(),
+  scenarios: z.number().int(),
+  /** Shares of the group's own weight by decision; they sum to 1. */
+  shares: DecisionShares,
+  /** The decision covering most of the group's weight; on a tie, the more cautious one. */
+  decision: Decision,
+});
+export type ScopeGroup = z.infer<typeof ScopeGroup>;
+
 export const ScopePlan = z.object({
   candidate: z.string(),
   cells: z.array(ScopeCell),
+  /** Intents (with their tier) and languages, busiest first. */
+  by_intent: z.array(ScopeGroup),
+  by_language: z.array(ScopeGroup),
   /** "volume": every scenario has a volume; "equal": each scenario weighs the same (stated in notes). */
   weighting: z.enum(["volume", "equal"]),
   /** Volume-weighted shares of contacts by decision; they sum to 1. */
-  shares: z.object({
-    automate: z.number(),
-    automate_with_review: z.number(),
-    keep_human: z.number(),
-    insufficient_evidence: z.number(),
-  }),
+  shares: DecisionShares,
+  /** Share of contacts whose decision came from pooled evidence (part of the decided shares). */
+  pooled: z.number(),
   cost: z.object({
     currency: z.string(),
     human_per_contact: z.number(),

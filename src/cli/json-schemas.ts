@@ -12,7 +12,8 @@ export function jsonSchemas(): Record<string, unknown> {
     ...z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }),
   });
   return {
-    "suite.schema.json": gen(SuiteForEditors, "supportbench suite"),
+    // Top-level `x-…` keys hold YAML anchors; the loader ignores them.
+    "suite.schema.json": { ...gen(SuiteForEditors, "supportbench suite"), patternProperties: { "^x-": {} } },
     "config.schema.json": gen(Config, "supportbench.config.yaml"),
     "domain.schema.json": gen(DomainFile, "supportbench domain pack (domain.yaml)"),
     "tools.schema.json": gen(ToolsFile, "supportbench domain tools (tools.yaml)"),

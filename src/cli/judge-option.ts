@@ -1,7 +1,7 @@
 import type { ProviderEntry } from "../config/schema.js";
-import { sameFamilyWarning } from "../providers/model-family.js";
 import { createJudge, type Judge } from "../graders/judge/judge.js";
 import { loadRubrics } from "../graders/judge/rubric-loader.js";
+import { sameFamilyWarning } from "../providers/model-family.js";
 import { createProvider, normalizeEntry, type ProviderContext } from "../providers/registry.js";
 import { resolveData, type Workspace } from "../run/setup.js";
 import { InputError } from "../suite/problems.js";

@@ -18,7 +18,7 @@ export class RunSummary {
     if (line.verdict === "pass") r.pass++;
     if (line.verdict === "error") r.error++;
     const tier = r.tiers[line.tier - 1]!;
-    tier[0]!++;
+    if (line.verdict !== "error") tier[0]!++;
     if (line.verdict === "pass") tier[1]!++;
     if (line.escalation === "missed" || line.escalation === "late") r.missed++;
     if (line.escalation === "needless") r.needless++;
@@ -38,11 +38,12 @@ export class RunSummary {
       "errors",
       "cost",
     ];
+    // Errors are neither pass nor fail: they stay out of the rates, as in the analysis.
     const rate = (p: number, n: number) => (n ? pct(p / n) : "–");
     const body = [...this.rows.entries()].map(([id, r]) => [
       id,
       String(r.n),
-      rate(r.pass, r.n),
+      rate(r.pass, r.n - r.error),
       ...r.tiers.map(([n, p]) => rate(p!, n!)),
       String(r.missed),
       String(r.needless),

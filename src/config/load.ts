@@ -55,7 +55,7 @@ export async function loadConfig(
         line: 1,
         col: 1,
         message: `${i.path.join(".") || "config"}: ${i.message}`,
-        hint: "see docs/config.md",
+        hint: "see docs/providers.md#the-config-file",
       })),
     );
   }

@@ -105,7 +105,8 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
         lastUsage = reply.usage;
         if (reply.text?.trim()) texts.push(reply.text.trim());
         const text = reply.text ?? "";
-        closed = reply.end === true;
+        // A bot may close the conversation in the same reply that asks for tools.
+        closed ||= reply.end === true;
         const calls = reply.toolCalls ?? [];
         if (reply.handoff && !handoff) handoff = { ...reply.handoff, by: "field" };
         const record = (call: ToolCall, out: { result: unknown; error?: string; changes: Change[] }) =>
@@ -167,6 +168,7 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
       latency_ms: Math.round(now() - start),
       bot_ms: Math.round(botMs),
       ...(error ? { error } : {}),
+      ...(req.candidate.runsOwnTools ? { tools_observed: true } : {}),
     },
     initialWorld,
     finalWorld,

@@ -76,5 +76,7 @@ export const Conversation = z.object({
   latency_ms: z.number(),
   bot_ms: z.number(),
   error: TrialError.optional(),
+  /** Bot mode: the bot ran its own tools, so its calls were recorded but the world was never touched. */
+  tools_observed: z.boolean().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;

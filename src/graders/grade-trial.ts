@@ -48,6 +48,26 @@ function graderError(name: string, err: unknown): Grade {
   };
 }
 
+/** Judged expectations recorded as not graded when no judge runs: visible, never a free pass. */
+export function unjudged({ scenario }: GradeInput): Grade[] {
+  const lines = [
+    ...scenario.expect.rubric.map((claim) => ({ criterion: "rubric", claim })),
+    ...scenario.expect.forbidden.flatMap((f) => (typeof f === "string" ? [{ criterion: "forbidden", claim: f }] : [])),
+  ];
+  return lines.map(({ criterion, claim }) => ({
+    criterion,
+    score: 0,
+    pass: null,
+    hard: false,
+    reason: `not judged (no judge configured; run with --judge): ${claim}`,
+    evidence: [],
+    grader: "judge",
+    kind: "judge" as const,
+    version: "none",
+    detail: { claim, judged: false },
+  }));
+}
+
 /** Grade one finished trial: deterministic graders first, then extra (heuristic) and async (judge) ones. */
 export async function gradeTrial(
   input: GradeInput,
@@ -62,6 +82,7 @@ export async function gradeTrial(
       grades.push(graderError(g.name || "grader", err));
     }
   }
+  if (!opts.judge) grades.push(...unjudged(input));
   // A failed conversation is not judged: the judge would grade a fragment.
   if (opts.judge && !input.conversation.error) {
     try {

@@ -120,7 +120,8 @@ async function createRemoteProvider(
     const url = rest.startsWith("//") ? `${scheme}:${rest}` : (e.options.url as string | undefined);
     if (!url) throw new ProviderError("config", `${id}: an http bot needs a URL (http://… or options.url)`);
     candidate = createHttpBotCandidate(
-      { response: { text: "reply" }, ...e.options, url, id } as Parameters<typeof createHttpBotCandidate>[0],
+      // Without an id of its own, an HTTP bot is named after its URL (`http:` alone names nothing).
+      { response: { text: "reply" }, ...e.options, url, id: e.id } as Parameters<typeof createHttpBotCandidate>[0],
       { env: ctx.env },
     );
   } else if (scheme === "promptfoo") {

@@ -23,6 +23,8 @@ export interface ExecutorOptions {
   tools: Map<string, ToolImplementations>;
   concurrency: number;
   maxTurns: number;
+  /** --max-turns given on the command line: it wins over a suite's defaults. */
+  maxTurnsFixed?: boolean;
   /** A model playing the customer; the scripted customer when absent. */
   simulator?: Candidate;
   judge?: AsyncGrader;
@@ -108,7 +110,8 @@ export async function executePlan(
       const tools = opts.tools.get(scenario.domain)!;
       if (isReplay(candidate)) {
         const recorded = candidate.customerTurns(scenario.id);
-        if (recorded) scenario = { ...scenario, customer: { ...scenario.customer, ...recorded } };
+        // The recording is the customer: nothing is answered from `knows`.
+        if (recorded) scenario = { ...scenario, customer: { ...scenario.customer, ...recorded, knows: {} } };
       }
       // The conversation id repeats across re-runs (so the call cache hits); the session id never does.
       const ids = { conversationId: item.key, sessionId: `${opts.runId}:${item.key}` };
@@ -122,7 +125,7 @@ export async function executePlan(
         tools,
         candidate,
         customer,
-        maxTurns: scenario.max_turns ?? opts.maxTurns,
+        maxTurns: opts.maxTurnsFixed ? opts.maxTurns : (scenario.max_turns ?? opts.maxTurns),
         signal: opts.signal,
         ...ids,
       });

@@ -6,6 +6,7 @@ import type { AsyncGrader, Grader } from "../graders/types.js";
 import { InputError } from "../suite/problems.js";
 import { readResultLines } from "./merge.js";
 import { ResultsWriter } from "./results-file.js";
+import { judgeUsageOf } from "./run.js";
 import { ensureDir, newRunId, readRunMeta, writeJsonAtomic } from "./run-dir.js";
 import type { Workspace } from "./setup.js";
 
@@ -75,6 +76,7 @@ export async function regradeRun(
     run: runId,
     judge: opts.judgeId ?? null,
     regraded_from: meta.run,
+    judge_usage: judgeUsageOf(opts.judge),
   });
   return { runDir: out, lines: n };
 }

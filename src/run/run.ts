@@ -5,6 +5,7 @@ import type { ProviderEntry } from "../config/schema.js";
 import type { AsyncGrader, Grader } from "../graders/types.js";
 import { loadPriceTable } from "../providers/pricing.js";
 import { createProvider, normalizeEntry, type ProviderContext, type ResolvedProvider } from "../providers/registry.js";
+import type { ReplayCandidate } from "../providers/replay.js";
 import { ProviderError } from "../providers/types.js";
 import { InputError } from "../suite/problems.js";
 import type { ReferenceStep } from "../suite/schema.js";
@@ -62,7 +63,7 @@ export function providerContext(
   };
 }
 
-/** Resolve candidate entries; duplicate ids and bad specs are input errors. */
+/** Resolve candidate entries, keyed by the candidate's own id; duplicate ids and bad specs are input errors. */
 export async function resolveCandidates(
   entries: ProviderEntry[],
   ctx: ProviderContext,
@@ -70,8 +71,25 @@ export async function resolveCandidates(
   const out = new Map<string, ResolvedProvider>();
   for (const entry of entries) {
     const e = normalizeEntry(entry);
-    const id = e.id ?? e.provider;
-    if (out.has(id))
+    let provider: ResolvedProvider;
+    try {
+      provider = await createProvider(entry, ctx);
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      if (!(err instanceof ProviderError)) throw err;
+      const where = e.id ?? e.provider;
+      throw new InputError([
+        {
+          file: "--candidate",
+          line: 1,
+          col: 1,
+          message: `${where}: ${err.message}`,
+          hint: "see the provider table in README.md",
+        },
+      ]);
+    }
+    const id = provider.candidate.id;
+    if (out.has(id)) {
       throw new InputError([
         {
           file: "--candidate",
@@ -81,25 +99,16 @@ export async function resolveCandidates(
           hint: "give each candidate a distinct id",
         },
       ]);
-    try {
-      out.set(id, await createProvider(entry, ctx));
-    } catch (err) {
-      if (err instanceof ProviderError || err instanceof InputError) {
-        if (err instanceof InputError) throw err;
-        throw new InputError([
-          {
-            file: "--candidate",
-            line: 1,
-            col: 1,
-            message: `${id}: ${err.message}`,
-            hint: "see the provider table in README.md",
-          },
-        ]);
-      }
-      throw err;
     }
+    out.set(id, provider);
   }
   return out;
+}
+
+/** What a judge spent, when the grader is a judge that counts it. */
+export function judgeUsageOf(judge: unknown): RunMeta["judge_usage"] {
+  const usage = (judge as { usage?: () => RunMeta["judge_usage"] } | undefined)?.usage;
+  return typeof usage === "function" ? usage() : undefined;
 }
 
 /** Run (or resume) trials and store them; returns where the results are. */
@@ -123,34 +132,50 @@ export async function executeRun(ws: Workspace, opts: RunOptions): Promise<RunOu
       started_at: new Date().toISOString(),
       ended_at: null,
       status: "running",
-      candidates: entries.map((e) => normalizeEntry(e).id ?? normalizeEntry(e).provider),
+      candidates: [],
       judge: null,
       suites: ws.loaded.suites.map((s) => ({ suite: s.suite, file: s.file, sha256: s.sha256, scenarios: s.scenarios })),
       config_sha256: createHash("sha256").update(ws.configText).digest("hex"),
       options: {
         trials: opts.trials ?? ws.config.trials ?? null,
         max_turns: opts.maxTurns ?? ws.config.max_turns,
+        max_turns_fixed: opts.maxTurns !== undefined,
         shard: opts.shard ?? null,
         globs: ws.globs,
       },
       planned_trials: 0,
     };
   }
-  // A resumed run keeps its own settings, so the remaining trials match the stored ones.
-  const candidateEntries: ProviderEntry[] = opts.resume
-    ? meta.candidates.map(
-        (id) => entries.find((e) => (normalizeEntry(e).id ?? normalizeEntry(e).provider) === id) ?? id,
-      )
-    : entries;
-  const candidates = await resolveCandidates(candidateEntries, ctx);
+  const resolved = await resolveCandidates(entries, ctx);
+  // A resumed run keeps its own candidates and settings, so the remaining trials match the stored ones.
+  if (opts.resume) {
+    const missing = meta.candidates.filter((id) => !resolved.has(id));
+    if (missing.length) {
+      throw new InputError([
+        {
+          file: path.join(runDir, "run.json"),
+          line: 1,
+          col: 1,
+          message: `the run's candidates ${missing.map((m) => `\`${m}\``).join(", ")} are not configured`,
+          hint: "resume with the same --candidate flags or config as the run",
+        },
+      ]);
+    }
+  } else meta.candidates = [...resolved.keys()];
+  const candidates = new Map(meta.candidates.map((id) => [id, resolved.get(id)!]));
   const graders = opts.graders ? await opts.graders(ctx) : { extra: [] };
   if (!opts.resume) meta.judge = graders.judgeId ?? null;
   const simulator = ws.config.simulator ? (await createProvider(ws.config.simulator, ctx)).candidate : undefined;
 
+  // A replay candidate is graded only on the scenarios it has recordings for.
+  const recorded = (candidate: string, scenario: string) => {
+    const c = candidates.get(candidate)?.candidate as Partial<ReplayCandidate> | undefined;
+    return typeof c?.customerTurns !== "function" || c.customerTurns(scenario) !== undefined;
+  };
   const plan = buildPlan(ws.loaded.scenarios, [...candidates.keys()], {
     trials: meta.options.trials ?? undefined,
     shard: meta.options.shard,
-  });
+  }).filter((item) => recorded(item.candidate, item.scenario.id));
   const resultsFile = path.join(runDir, "results.jsonl");
   const done = opts.resume && existsSync(resultsFile) ? await storedKeys(resultsFile) : new Set<string>();
   const todo = plan.filter((p) => !done.has(p.key));
@@ -174,6 +199,7 @@ export async function executeRun(ws: Workspace, opts: RunOptions): Promise<RunOu
         tools: ws.tools,
         concurrency: opts.concurrency ?? ws.config.concurrency,
         maxTurns: meta.options.max_turns,
+        maxTurnsFixed: meta.options.max_turns_fixed === true,
         simulator,
         judge: graders.judge,
         extraGraders: graders.extra,
@@ -190,6 +216,8 @@ export async function executeRun(ws: Workspace, opts: RunOptions): Promise<RunOu
     for (const p of candidates.values()) await p.candidate.close?.();
   }
   meta.status = opts.signal.aborted || tally.abandoned > 0 ? "interrupted" : "complete";
+  const judgeUsage = judgeUsageOf(graders.judge);
+  if (judgeUsage) meta.judge_usage = judgeUsage;
   meta.ended_at = new Date().toISOString();
   writeJsonAtomic(path.join(runDir, "run.json"), meta);
   return { runDir, meta, tally, planned: plan.length, skipped: plan.length - todo.length };

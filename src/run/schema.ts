@@ -42,10 +42,23 @@ export const RunMeta = z.object({
   options: z.object({
     trials: z.number().int().nullable(),
     max_turns: z.number().int(),
+    /** The limit came from --max-turns and overrides suites' own defaults. */
+    max_turns_fixed: z.boolean().optional(),
     shard: z.object({ index: z.number().int(), count: z.number().int() }).nullable(),
     globs: z.array(z.string()),
   }),
   planned_trials: z.number().int(),
+  /** Calls, tokens and cost the judge spent on this run (not in the trials' own usage). */
+  judge_usage: z
+    .object({
+      calls: z.number(),
+      repairs: z.number(),
+      failures: z.number(),
+      input_tokens: z.number(),
+      output_tokens: z.number(),
+      cost_usd: z.number(),
+    })
+    .optional(),
   /** Set by `supportbench grade`: the run whose transcripts were graded again. */
   regraded_from: z.string().optional(),
   /** Self-test and calibration figures, attached by those commands when present. */

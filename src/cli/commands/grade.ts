@@ -28,6 +28,15 @@ export function gradeCommand(program: Command, io: CliIO): void {
         const dir = path.resolve(io.cwd, runDir);
         const meta = readRunMeta(dir);
         const ws = await openWorkspace(io.cwd, { config: o.config, globs: meta.options.globs });
+        const now = new Map(ws.loaded.suites.map((s) => [s.suite, s.sha256]));
+        const changed = meta.suites
+          .filter((s) => now.has(s.suite) && now.get(s.suite) !== s.sha256)
+          .map((s) => s.suite);
+        if (changed.length) {
+          io.stderr(
+            `warning: suites changed since the run: ${changed.join(", ")}; their stored conversations are graded against today's expectations\n`,
+          );
+        }
         const ctx = providerContext(ws, { env: io.env, noCache: o.cache === false });
         const judge = await buildJudge(o.judge.length ? o.judge : undefined, ws, ctx, io, meta.candidates);
         const outDir = path.resolve(io.cwd, o.out ?? path.dirname(dir));

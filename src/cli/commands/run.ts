@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { heuristicGraders } from "../../graders/offline.js";
 import { parseShard, type Shard } from "../../run/plan.js";
 import { executeRun } from "../../run/run.js";
+import { readRunMeta } from "../../run/run-dir.js";
 import { openWorkspace } from "../../run/setup.js";
 import { InputError } from "../../suite/problems.js";
 import { withInterrupt } from "../interrupt.js";
@@ -58,7 +59,13 @@ export function runCommand(program: Command, io: CliIO): void {
     .option("--no-report", "skip writing index.html, summary.md, junit.xml")
     .option("-c, --config <file>", "config file")
     .action(async (globs: string[], o: RunFlags) => {
-      const ws = await openWorkspace(io.cwd, { config: o.config, globs });
+      let ws = await openWorkspace(io.cwd, { config: o.config, globs });
+      if (o.resume && globs.length === 0) {
+        // Resume the suites the run was planned from, not whatever the defaults are today.
+        const planned = readRunMeta(path.resolve(io.cwd, o.resume)).options.globs;
+        if (planned.join("\n") !== ws.globs.join("\n"))
+          ws = await openWorkspace(io.cwd, { config: o.config, globs: planned });
+      }
       let shard: Shard | null = null;
       if (o.shard) {
         const s = parseShard(o.shard);
@@ -79,6 +86,16 @@ export function runCommand(program: Command, io: CliIO): void {
           noCache: o.cache === false,
           graders: async (ctx) => {
             const judge = await buildJudge(o.judge?.length ? o.judge : undefined, ws, ctx, io);
+            if (!judge) {
+              const judged = ws.loaded.scenarios.filter(
+                (s) => s.expect.rubric.length || s.expect.forbidden.some((f) => typeof f === "string"),
+              );
+              if (judged.length) {
+                io.stderr(
+                  `note: ${judged.length} scenarios have judged expectations (rubric lines, plain-text forbidden entries); without --judge they are recorded as not judged\n`,
+                );
+              }
+            }
             return { judge: judge?.grader, judgeId: judge?.id, extra: heuristicGraders(judge !== undefined) };
           },
           signal,

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { jsonSchemas } from "../json-schemas.js";
 import { type CliIO, EXIT, ExitCode } from "../io.js";
+import { jsonSchemas } from "../json-schemas.js";
 
 export function schemaCommand(program: Command, io: CliIO): void {
   program

@@ -62,7 +62,8 @@ export const gradePolicy: Grader = ({ domain, conversation, initialWorld }) => {
       });
     }
   }
-  if (guarded.size > 0) {
+  // In bot mode tool results are not seen, so verification cannot be checked from them.
+  if (guarded.size > 0 && !conversation.tools_observed) {
     out.push(
       grade("policy", {
         criterion: "policy",

@@ -70,6 +70,19 @@ export function worldDifferences(a: WorldData, b: WorldData): string[] {
 
 /** Final-world assertions, no mutation the scenario does not allow, and the gold reference's outcome. */
 export const gradeState: Grader = ({ scenario, domain, conversation, finalWorld, referenceWorld }) => {
+  if (conversation.tools_observed) {
+    const wanted = Object.keys(scenario.expect.state).length > 0 || referenceWorld !== null;
+    return wanted
+      ? [
+          grade("state", {
+            criterion: "state",
+            pass: null,
+            hard: false,
+            reason: "not graded: the bot runs its own tools, so its final world cannot be seen (bot mode)",
+          }),
+        ]
+      : [];
+  }
   const out: Grade[] = [];
   for (const [path, assertion] of Object.entries(scenario.expect.state)) {
     const { found, value } = readPath(finalWorld, path);

@@ -1,3 +1,4 @@
+import { modelFamily, sameFamilyWarning } from "../../providers/model-family.js";
 import type { BotTurn, Candidate, Message, RespondRequest } from "../../providers/types.js";
 import type { Grade } from "../schema.js";
 import type { AsyncGrader, GradeInput } from "../types.js";
@@ -5,7 +6,6 @@ import { type Aggregate, aggregateValues } from "./aggregate.js";
 import { type CriterionAnswer, readAnswers } from "./answer.js";
 import { type JudgedCriterion, judgedCriteria } from "./criteria.js";
 import { verifyEvidence } from "./evidence.js";
-import { modelFamily, sameFamilyWarning } from "../../providers/model-family.js";
 import { newDelimiter } from "./fence.js";
 import { buildJudgeRequest, DEFAULT_LIMITS, JUDGE_PROMPT_VERSION, type PromptLimits, SUBMIT_TOOL } from "./prompt.js";
 import type { Rubric } from "./rubric-schema.js";

@@ -1,11 +1,13 @@
-import type { Decision } from "../../analysis/schema.js";
+import type { Decision, Limit } from "../../analysis/schema.js";
 
 /** Number formats in plain words for people who do not read statistics every day. */
 
 /** "84%"; "–" for a missing figure. */
 export function percent(rate: number | null | undefined, digits = 0): string {
   if (rate === null || rate === undefined || !Number.isFinite(rate)) return "–";
-  return `${(rate * 100).toFixed(digits)}%`;
+  const text = (rate * 100).toFixed(digits);
+  // Float dust such as 1 − 1.0000000000000002 must not print as "-0%".
+  return `${/^-0(\.0+)?$/.test(text) ? text.slice(1) : text}%`;
 }
 
 /** "79–88%" from a Wilson or bootstrap interval. */
@@ -83,3 +85,14 @@ export const TIER_LABEL: Record<number, string> = {
 export function tierLabel(tier: number): string {
   return TIER_LABEL[tier] ?? `Tier ${tier}`;
 }
+
+/** What keeps a cell from a bolder decision, in words. */
+export const LIMIT_LABEL: Record<Limit, string> = {
+  evidence: "too few scenarios to decide",
+  pass_rate: "pass rate too low to be sure",
+  missed_escalation: "missed hand-offs to a person",
+  empathy: "empathy below the bar",
+  empathy_missing: "no empathy score (judge needed)",
+  own_failure: "its own conversation failed",
+  tier_ceiling: "policy: this tier is always reviewed",
+};

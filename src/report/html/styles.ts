@@ -47,7 +47,7 @@ code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liber
 .warnings { margin: 24px 0 0; padding: 12px 16px; border-left: 4px solid var(--orange); background: #fff8e8; border-radius: 4px; }
 .warnings ul { margin: 4px 0 0; padding-left: 20px; }
 .summary h2 { border-top: 0; margin-top: 30px; }
-.recommendation { font-size: 20px; line-height: 1.45; max-width: 70ch; margin: 10px 0 22px; padding: 16px 20px;
+.recommendation { font-size: 17.5px; line-height: 1.5; max-width: 80ch; margin: 10px 0 22px; padding: 16px 20px;
   border-left: 5px solid var(--blue); background: #eef5fb; border-radius: 0 var(--radius) var(--radius) 0; }
 .kpis { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 14px; margin: 0 0 8px; }
 .kpi { border: 1px solid var(--line); border-radius: var(--radius); padding: 14px 16px 12px; border-top: 4px solid var(--ink-3); }
@@ -95,6 +95,27 @@ table { border-collapse: collapse; }
 .tier-badge { display: inline-block; min-width: 24px; padding: 0 4px; margin-right: 8px; border-radius: 4px; font-size: 11px;
   text-align: center; background: var(--wash); color: var(--ink-2); border: 1px solid var(--line); }
 .tier-badge.tier-3 { background: #f3e3ec; border-color: #e2c1d3; color: #6d2d50; }
+.heatmap td.cell.pooled { outline: 1.5px dashed currentColor; outline-offset: -4px; }
+.swatch-pooled { background: #fff; outline: 1.5px dashed var(--ink-2); outline-offset: -4px; }
+.pooled-mark { display: inline-block; width: 12px; height: 12px; margin-right: 5px; vertical-align: -1px; border: 1.5px dashed var(--ink-3); border-radius: 3px; }
+.legend li { display: flex; align-items: center; }
+.legend .legend-pooled { flex-basis: 100%; color: var(--ink-2); }
+.legend .legend-figure { color: var(--ink-2); }
+.chip { display: inline-flex; align-items: center; gap: 5px; padding: 2px 9px 2px 7px; border-radius: 999px; font-size: 12.5px; font-weight: 600; white-space: nowrap; }
+.plan-table td.decision { width: 1%; white-space: nowrap; }
+.plan-table th[scope=row] { white-space: nowrap; }
+.plan-table td.members, .plan-table td.pool-evidence, .plan-table td.limits { font-size: 13px; color: var(--ink-2); }
+.plan-table .limit { display: block; padding-left: 0.7em; text-indent: -0.7em; }
+.plan-table td.limits { min-width: 260px; }
+.plan-table td.members { min-width: 140px; }
+.plan-table .limit::before { content: "· "; color: var(--ink-3); }
+.plan-table .except { display: block; color: var(--ink); }
+.plan-table .evidence-line { display: block; }
+.plan-table .code { color: var(--ink-3); font-weight: 400; font-size: 12px; }
+.languages-detail { margin-top: 10px; }
+.tag-pooled { border-style: dashed; border-color: var(--ink-3); background: #fff; }
+.why-list { margin: 0; padding-left: 16px; }
+.why-list li { margin: 0 0 3px; }
 .notes { color: var(--ink-2); font-size: 13.5px; padding-left: 20px; margin-top: 12px; }
 .other-plans { margin-top: 20px; }
 .other-plans h4 { margin-top: 18px; }
