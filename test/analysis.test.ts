@@ -139,6 +139,29 @@ describe("analyze", () => {
     expect(cell.pass.rate).toBeNull();
   });
 
+  it("pools cells by intent and by language, each level counting every line once", () => {
+    const lines = makeResultLines({ candidates: ["a"], scenarios: 60, trials: 2, seed: 13 });
+    const c = analyze(lines, []).candidates[0]!;
+    const graded = lines.filter((l) => l.verdict !== "error");
+    for (const level of ["intent_tier", "intent", "language_tier", "language"] as const) {
+      const pools = c.pools.filter((p) => p.level === level);
+      expect(pools.reduce((t, p) => t + p.trials, 0)).toBe(lines.length);
+      expect(pools.reduce((t, p) => t + p.pass.passes, 0)).toBe(graded.filter((l) => l.verdict === "pass").length);
+      expect(pools.reduce((t, p) => t + p.escalation.counts.missed, 0)).toBe(c.escalation.counts.missed);
+    }
+    const de = c.pools.find((p) => p.level === "language" && p.language === "de")!;
+    const deLines = lines.filter((l) => l.language === "de");
+    expect(de).toMatchObject({ intent: null, tier: null, trials: deLines.length });
+    expect(de.scenarios).toBe(new Set(deLines.map((l) => l.scenario)).size);
+    expect(de.cells).toBe(c.cells.filter((x) => x.language === "de").length);
+    const refund = c.pools.find((p) => p.level === "intent_tier" && p.intent === "refund.status")!;
+    expect(refund.tier).toBe(1);
+    expect(refund.language).toBeNull();
+    expect(refund.pass.passes).toBe(
+      c.cells.filter((x) => x.intent === "refund.status").reduce((t, x) => t + x.pass.passes, 0),
+    );
+  });
+
   it("widens intervals for repeated trials of the same scenarios", () => {
     // 10 scenarios × 3 identical trials against 30 independent scenarios with the same rate.
     const repeated = Array.from({ length: 30 }, (_, i) =>

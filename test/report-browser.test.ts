@@ -173,6 +173,12 @@ describe.skipIf(!available && !required)("HTML report in headless Chromium", () 
     expect(await shownIndexes(page)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(matchesOf(await statusText(page))).toBe(lines.length);
     expect(await page.locator("[data-testid=recommendation]").textContent()).toBe(analysis.recommendation);
+    // The plan's intents are all in the decision table, and the pooled marker is explained.
+    const lead = analysis.scope.find((p) => p.candidate === analysis.recommended)!;
+    expect(await page.locator("table.plan-table.intents tbody tr").count()).toBe(lead.by_intent.length);
+    if (lead.cells.some((c) => c.basis === "pooled")) {
+      expect(await page.isVisible("ul.legend .legend-pooled")).toBe(true);
+    }
     await assertClean(page, watch);
     await page.close();
   });
@@ -321,6 +327,8 @@ describe.skipIf(!available && !required)("HTML report in headless Chromium", () 
             language: td.dataset.language,
             tier: Number(td.dataset.tier),
             decision: td.dataset.decision,
+            basis: td.dataset.basis,
+            outline: getComputedStyle(td).outlineStyle,
             label: td.querySelector(".cell-label")?.textContent,
             colour: getComputedStyle(td).backgroundImage + getComputedStyle(td).backgroundColor,
           }));
@@ -331,6 +339,10 @@ describe.skipIf(!available && !required)("HTML report in headless Chromium", () 
       const expected = [...plan.cells].sort((a, b) => key(a).localeCompare(key(b)));
       expect(shown.map((c) => [key(c), c.decision, c.label])).toEqual(
         expected.map((c) => [key(c), c.decision, DECISION_LABEL[c.decision]]),
+      );
+      // Pooled decisions carry a visible dashed outline; decisions on a cell's own scenarios do not.
+      expect(shown.map((c) => [key(c), c.basis, c.outline])).toEqual(
+        expected.map((c) => [key(c), c.basis ?? "none", c.basis === "pooled" ? "dashed" : "none"]),
       );
       // One colour per decision, and different decisions never share a colour.
       const colours = new Map<string, Set<string>>();

@@ -206,16 +206,22 @@ describe("heat-map", () => {
       language: string,
       tier: number,
       decision: ScopePlan["cells"][number]["decision"],
+      basis: "cell" | "pooled" | null = "cell",
     ) => ({
       intent,
       language,
       tier,
       decision,
+      basis,
       reasons: [`because <b>${intent}</b>`],
+      limits: [],
+      pass_rate: 0.9,
       pass_low: 0.8,
       missed_escalation_rate: 0,
       empathy: 4,
       empathy_kind: "judge" as const,
+      own: { passes: 6, n: 6 },
+      pools: [],
       weight: 0.25,
       scenarios: 6,
     });
@@ -223,12 +229,15 @@ describe("heat-map", () => {
       candidate: "bot",
       cells: [
         cell("refund.status", "en", 1, "automate"),
-        cell("refund.status", "de", 1, "automate_with_review"),
+        cell("refund.status", "de", 1, "automate_with_review", "pooled"),
         cell("fraud.report", "en", 3, "keep_human"),
-        cell("card.lost", "de", 2, "insufficient_evidence"),
+        cell("card.lost", "de", 2, "insufficient_evidence", null),
       ],
+      by_intent: [],
+      by_language: [],
       weighting: "equal",
       shares: { automate: 0.25, automate_with_review: 0.25, keep_human: 0.25, insufficient_evidence: 0.25 },
+      pooled: 0.25,
       cost: {
         currency: "USD",
         human_per_contact: 6,
@@ -249,6 +258,43 @@ describe("heat-map", () => {
     }
     expect(out.match(/data-decision="none"/g)).toHaveLength(2);
     expect(out).toContain("because &lt;b&gt;refund.status&lt;/b&gt;");
+    // Exactly the pooled cell carries the pooled marker, and says so to screen readers.
+    expect(out.match(/class="cell [^"]* pooled"/g)).toHaveLength(1);
+    expect(out).toMatch(
+      /class="cell decision-automate_with_review pooled" data-intent="refund\.status" data-language="de"[^>]*data-basis="pooled"/,
+    );
+    expect(out).toContain('<span class="sr"> (pooled)</span>');
+    expect(out).toContain('data-basis="none"');
+  });
+});
+
+describe("executive summary", () => {
+  it("says what to do intent by intent, with pooled evidence shown as counts and lower bounds", () => {
+    const lines = makeResultLines({
+      candidates: [{ id: "bot", skill: 1.2, missRate: 0.002 }],
+      scenarios: 160,
+      seed: 4,
+      languages: ["en", "de", "fr", "sv", "fi", "pl", "it", "nl"],
+    });
+    const analysis = analyze(lines, [makeRunMeta(lines)]);
+    const plan = analysis.scope[0]!;
+    expect(plan.pooled).toBeGreaterThan(0);
+    const page = renderHtmlReport(analysis, lines, [makeRunMeta(lines)]);
+    const table = /<table class="data plan-table intents"[\s\S]*?<\/table>/.exec(page)?.[0] ?? "";
+    for (const g of plan.by_intent) {
+      expect(table).toContain(`data-intent="${g.key}" data-tier="${g.tier}" data-decision="${g.decision}"`);
+    }
+    // Each intent's evidence is its pool across languages, as counts and a lower bound.
+    const refund = analysis.candidates[0]!.pools.find(
+      (p) => p.level === "intent_tier" && p.intent === "refund.status",
+    )!;
+    const row = /<tr data-intent="refund\.status"[\s\S]*?<\/tr>/.exec(table)?.[0] ?? "";
+    expect(row).toContain(`${refund.pass.passes} of ${refund.pass.n}`);
+    expect(row).toContain(`at least ${Math.round((refund.pass.low ?? 0) * 100)}%`);
+    // The legend explains the pooled marker; no negative zero anywhere.
+    expect(page).toContain("Dashed outline: decided from pooled evidence");
+    expect(page).not.toMatch(/-0%/);
+    expect(page).toMatch(/from pooled evidence \(too few scenarios per cell\)/);
   });
 });
 

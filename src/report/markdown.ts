@@ -4,7 +4,9 @@ import type {
   Decision,
   PairedComparison,
   PassRate,
+  ScopeCell,
   ScopePlan,
+  ScopePool,
 } from "../analysis/schema.js";
 
 /** summary.md: the Analysis as GitHub-flavoured Markdown, for PR comments and GITHUB_STEP_SUMMARY. */
@@ -137,41 +139,101 @@ function comparisonTable(list: readonly PairedComparison[], labels: [string, str
   );
 }
 
+const GRID_MAX_LANGUAGES = 12;
+
+/** "18/18 passed, ≥ 82%" from the pools one side of a group's cells was decided with. */
+function poolEvidence(cells: readonly ScopeCell[], side: "intent" | "language"): string {
+  const seen = new Map<string, ScopePool>();
+  for (const c of cells) {
+    for (const p of c.pools) {
+      if (p.level.startsWith(side) && !seen.has(p.label)) seen.set(p.label, p);
+    }
+  }
+  const own = cells.filter((c) => c.basis === "cell").length;
+  const parts = [...seen.values()].map(
+    (p) =>
+      `${seen.size > 1 ? `${mdText(p.label)}: ` : ""}${p.passes}/${p.n} passed${p.decision === "insufficient_evidence" ? " (too few to decide)" : p.pass_low === null ? "" : `, ≥ ${pct(p.pass_low, 0)}`}`,
+  );
+  if (own > 0) parts.push(`${own} on their own scenarios`);
+  return parts.length > 0 ? parts.join("; ") : "–";
+}
+
+function groupTable(plan: ScopePlan, dimension: "intent" | "language"): string {
+  const groups = dimension === "intent" ? plan.by_intent : plan.by_language;
+  const rows = groups.map((g) => {
+    const members = plan.cells.filter((c) =>
+      dimension === "intent" ? c.intent === g.key && c.tier === g.tier : c.language === g.key,
+    );
+    const others = members.filter((c) => c.decision !== g.decision);
+    const named = others
+      .slice(0, 6)
+      .map((c) => `${mdText(dimension === "intent" ? c.language : c.intent)}: ${DECISION_LABEL[c.decision]}`)
+      .join(", ");
+    const otherwise =
+      others.length === 0
+        ? `all ${members.length}`
+        : `${members.length - others.length} of ${members.length}; ${named}${others.length > 6 ? ` and ${others.length - 6} more` : ""}`;
+    return [
+      dimension === "intent" ? `${mdCode(g.key)} (tier ${g.tier})` : mdCode(g.key),
+      `${DECISION_MARK[g.decision]}`,
+      pct(g.weight, 1),
+      otherwise,
+      poolEvidence(members, dimension),
+    ];
+  });
+  const other = dimension === "intent" ? "Languages (others named)" : "Intents (others named)";
+  const evidence = dimension === "intent" ? "Evidence across languages" : "Evidence across intents";
+  return table([dimension === "intent" ? "Intent" : "Language", "Decision", "Share", other, evidence], rows);
+}
+
 function scopeSection(plan: ScopePlan): string {
   const s = plan.shares;
   const unit = plan.weighting === "volume" ? "contacts" : "scenarios";
   const out: string[] = [];
   out.push(
     table(
-      ["Decision", `Share of ${unit}`, "Cells"],
-      (["automate", "automate_with_review", "keep_human", "insufficient_evidence"] as const).map((d) => [
-        DECISION_LABEL[d],
-        pct(s[d], 0),
-        String(plan.cells.filter((c) => c.decision === d).length),
-      ]),
+      ["Decision", `Share of ${unit}`, "Cells", "Of which pooled"],
+      (["automate", "automate_with_review", "keep_human", "insufficient_evidence"] as const).map((d) => {
+        const cells = plan.cells.filter((c) => c.decision === d);
+        return [
+          DECISION_LABEL[d],
+          pct(s[d], 0),
+          String(cells.length),
+          String(cells.filter((c) => c.basis === "pooled").length),
+        ];
+      }),
     ),
   );
+  out.push(`### By intent\n\n${groupTable(plan, "intent")}`);
+  out.push(`### By language\n\n${groupTable(plan, "language")}`);
   const languages = [...new Set(plan.cells.map((c) => c.language))].sort();
   const rowsKeys = [...new Set(plan.cells.map((c) => `${c.intent}\u0000${c.tier}`))].sort();
-  if (languages.length > 0) {
+  if (languages.length > 0 && languages.length <= GRID_MAX_LANGUAGES) {
     const rows = rowsKeys.map((key) => {
       const [intent, tier] = key.split("\u0000") as [string, string];
       return [
         `${mdText(intent)} (tier ${tier})`,
         ...languages.map((lang) => {
           const cell = plan.cells.find((c) => c.intent === intent && String(c.tier) === tier && c.language === lang);
-          return cell ? DECISION_MARK[cell.decision] : "";
+          return cell ? `${DECISION_MARK[cell.decision]}${cell.basis === "pooled" ? "\\*" : ""}` : "";
         }),
       ];
     });
     out.push(table(["Intent", ...languages.map(mdText)], rows));
+    if (plan.cells.some((c) => c.basis === "pooled")) {
+      out.push(
+        "\\* decided from pooled evidence: the intent across languages and the language across intents, the more cautious of the two.",
+      );
+    }
+  } else if (languages.length > GRID_MAX_LANGUAGES) {
+    out.push(`The intent × language grid (${languages.length} languages) is in index.html.`);
   }
   const c = plan.cost;
   const risk = plan.risk.missed_escalations_per_10k;
   out.push(
     [
       `- Cost per resolved contact: bot ${c.bot_per_resolved === null ? "–" : `${c.currency} ${c.bot_per_resolved.toFixed(3)}`}, person ${c.currency} ${c.human_per_contact.toFixed(2)}`,
-      `- Savings per 10,000 contacts: ${c.savings_per_10k === null ? "–" : `${c.currency} ${Math.round(c.savings_per_10k).toLocaleString("en-US")}`}`,
+      `- Savings per 10,000 contacts: ${c.savings_per_10k === null ? "–" : `${c.currency} ${(Math.round(c.savings_per_10k) || 0).toLocaleString("en-US")}`}`,
       `- Risk: ${risk === null ? "–" : risk.toFixed(1)} expected missed hand-offs per 10,000 contacts`,
       ...plan.notes.map((n) => `- ${mdText(n)}`),
     ].join("\n"),
