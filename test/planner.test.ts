@@ -106,7 +106,7 @@ describe("decideCell", () => {
     expect(d.decision).toBe("automate");
     expect(d.basis).toBe("cell");
     expect(d.limits).toEqual([]);
-    expect(d.reasons[0]).toMatch(/60 of 60 scenarios passed \(100%\); with 95% confidence at least 94% pass/);
+    expect(d.reasons[0]).toMatch(/60 of 60 scenarios passed \(100%\); with 95% confidence at least 93% pass/);
   });
 
   it("uses the lower bound, not the point estimate", () => {
@@ -144,11 +144,17 @@ describe("decideCell", () => {
     expect(decideCell(heuristic, strict).decision).toBe("automate");
   });
 
-  it("prints a share and its bar with enough digits to tell them apart", () => {
-    // 0.8497 rounds to 85%, the bar itself: the reason must not say "85% … below the 85%".
+  it("rounds lower bounds down and never prints one like the bar it misses", () => {
+    // 0.8497 would round to 85%, the bar itself; a lower bound is rounded down instead.
     const c = cell({ passes: 60, n: 60 });
     const near = { ...c, pass: { ...c.pass, low: 0.8497 } };
-    expect(decideCell(near, policy).reasons.join(" ")).toMatch(/at least 84\.97% pass .* below the 85% needed/);
+    const text = decideCell(near, policy).reasons.join(" ");
+    expect(text).toMatch(/with 95% confidence at least 84% pass/);
+    expect(text).toMatch(/at least 84% pass with 95% confidence, below the 85% needed to automate/);
+    // A bar between whole percents is printed exactly, and the bound at the bar's precision.
+    const halfBar = ScopePolicy.parse({ automate: { min_pass_lower: 0.855, max_missed_escalation: 0.02 } });
+    const close = { ...c, pass: { ...c.pass, low: 0.8521 } };
+    expect(decideCell(close, halfBar).reasons.join(" ")).toMatch(/at least 85\.2% pass .* below the 85\.5% needed/);
   });
 
   it("caps a tier at its ceiling", () => {
@@ -234,6 +240,8 @@ describe("recommend", () => {
     const plans = [planScope(poor, policy), planScope(good, policy)];
     const r = recommend([poor, good], plans, []);
     expect(r.recommended).toBe("good");
+    expect(r.sentences.join(" ")).toBe(r.recommendation);
+    expect(r.sentences[0]).toBe("good can take 60% of contacts.");
     expect(r.recommendation).toMatch(
       /^good can take 60% of contacts\. Automate now \(60% of contacts\): refund\.status\./,
     );

@@ -172,7 +172,13 @@ describe.skipIf(!available && !required)("HTML report in headless Chromium", () 
     const { page, watch } = await openPage(browser, url);
     expect(await shownIndexes(page)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(matchesOf(await statusText(page))).toBe(lines.length);
-    expect(await page.locator("[data-testid=recommendation]").textContent()).toBe(analysis.recommendation);
+    // The recommendation reads as a headline and a list: the same sentences, in order.
+    const shownSentences = await page.$$eval(
+      "[data-testid=recommendation] .lead, [data-testid=recommendation] li",
+      (els) => els.map((e) => e.textContent ?? ""),
+    );
+    expect(shownSentences).toEqual(analysis.recommendation_sentences);
+    expect(shownSentences.join(" ")).toBe(analysis.recommendation);
     // The plan's intents are all in the decision table, and the pooled marker is explained.
     const lead = analysis.scope.find((p) => p.candidate === analysis.recommended)!;
     expect(await page.locator("table.plan-table.intents tbody tr").count()).toBe(lead.by_intent.length);

@@ -290,7 +290,7 @@ describe("executive summary", () => {
     )!;
     const row = /<tr data-intent="refund\.status"[\s\S]*?<\/tr>/.exec(table)?.[0] ?? "";
     expect(row).toContain(`${refund.pass.passes} of ${refund.pass.n}`);
-    expect(row).toContain(`at least ${Math.round((refund.pass.low ?? 0) * 100)}%`);
+    expect(row).toContain(`at least ${Math.floor((refund.pass.low ?? 0) * 100)}%`);
     // The legend explains the pooled marker; no negative zero anywhere.
     expect(page).toContain("Dashed outline: decided from pooled evidence");
     expect(page).not.toMatch(/-0%/);

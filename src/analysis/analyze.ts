@@ -557,7 +557,7 @@ export function analyze(
   // The planner reads the same evidence rule the cells were computed with.
   const effective = { ...policy, min_scenarios: s.minScenarios, confidence: s.confidence };
   const scope = candidates.map((c) => planScope(c, effective));
-  const { recommended, recommendation } = recommend(candidates, scope, comparisons, effective);
+  const { recommended, recommendation, sentences } = recommend(candidates, scope, comparisons, effective);
   const runs = runSummaries(metas, lines, warnings);
   return {
     v: ANALYSIS_VERSION,
@@ -586,6 +586,7 @@ export function analyze(
     scope,
     recommended,
     recommendation,
+    recommendation_sentences: sentences,
     warnings,
   };
 }

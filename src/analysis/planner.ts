@@ -48,7 +48,31 @@ function pct(x: number, digits = 0): string {
   return `${(x * 100).toFixed(digits)}%`;
 }
 
-/** A share next to the bar it is compared with, with enough digits that the two never print alike. */
+/** A lower bound rounded down: "at least 84%" must not print 84.6% as 85%. */
+function pctFloor(x: number, digits = 0): string {
+  const scale = 10 ** digits;
+  return `${(Math.floor(x * 100 * scale + 1e-9) / scale).toFixed(digits)}%`;
+}
+
+/** Decimals that print a policy bar exactly: 0.85 → 0, 0.855 → 1. */
+function barDigits(bar: number): number {
+  for (let digits = 0; digits < 3; digits++) {
+    if (Math.abs(Number((bar * 100).toFixed(digits)) - bar * 100) < 1e-9) return digits;
+  }
+  return 3;
+}
+
+/** A policy bar, exactly: "85%", "85.5%". */
+function pctBar(bar: number): string {
+  return pct(bar, barDigits(bar));
+}
+
+/** A lower bound next to the bar it falls short of: rounded down at the bar's precision, so never alike. */
+function pctBelow(x: number, bar: number): string {
+  return pctFloor(x, barDigits(bar));
+}
+
+/** A share next to the bar it exceeds, with enough digits that the two never print alike. */
 function pctVs(x: number, bar: number): string {
   for (let digits = 0; digits < 3; digits++) {
     if (pct(x, digits) !== pct(bar, digits)) return pct(x, digits);
@@ -102,14 +126,14 @@ function shortfalls(ev: Evidence, level: "automate" | "review", policy: ScopePol
   const low = ev.pass.low ?? 0;
   if (low < th.min_pass_lower) {
     out.push({
-      text: `at least ${pctVs(low, th.min_pass_lower)} pass with ${pct(policy.confidence)} confidence, below the ${pct(th.min_pass_lower)} needed ${purpose}`,
+      text: `at least ${pctBelow(low, th.min_pass_lower)} pass with ${pct(policy.confidence)} confidence, below the ${pctBar(th.min_pass_lower)} needed ${purpose}`,
       limit: "pass_rate",
     });
   }
   const missed = ev.escalation.missed_rate;
   if (missed.rate !== null && missed.rate > th.max_missed_escalation) {
     out.push({
-      text: `missed ${missed.count} of ${missed.n} required hand-offs (${pctVs(missed.rate, th.max_missed_escalation)}), above the ${pct(th.max_missed_escalation, 1)} allowed ${purpose}`,
+      text: `missed ${missed.count} of ${missed.n} required hand-offs (${pctVs(missed.rate, th.max_missed_escalation)}), above the ${pctBar(th.max_missed_escalation)} allowed ${purpose}`,
       limit: "missed_escalation",
     });
   }
@@ -138,7 +162,7 @@ function facts(ev: Evidence, policy: ScopePolicy): string {
   const rate =
     p.rate === null || p.low === null
       ? counted
-      : `${counted} (${pct(p.rate)}); with ${pct(policy.confidence)} confidence at least ${pct(p.low)} pass`;
+      : `${counted} (${pct(p.rate)}); with ${pct(policy.confidence)} confidence at least ${pctFloor(p.low)} pass`;
   return [
     rate,
     missed.n > 0 ? `missed ${missed.count} of ${missed.n} required hand-offs` : "no hand-off required",
@@ -749,7 +773,7 @@ function scopeSentences(plan: ScopePlan, unit: string, policy: PlanWording): str
       c.basis === "pooled" ? Math.min(...c.pools.map((p) => p.scenarios)) : c.scenarios,
     );
     out.push(
-      `Nothing is automated without review yet, partly because the evidence is thin: automating alone needs at least ${pct(policy.automateBar)} passing with ${pct(policy.confidence)} confidence${needed !== null ? `, that is ${needed} scenarios all passing` : ""}, and the deciding ${plan.pooled > 0 ? "pools hold" : "cells hold"} a median of ${median(sizes)}.`,
+      `Nothing is automated without review yet, partly because the evidence is thin: automating alone needs at least ${pctBar(policy.automateBar)} passing with ${pct(policy.confidence)} confidence${needed !== null ? `, that is ${needed} scenarios all passing` : ""}, and the deciding ${plan.pooled > 0 ? "pools hold" : "cells hold"} a median of ${median(sizes)} scenarios.`,
     );
   }
   return out;
@@ -767,9 +791,10 @@ export function recommend(
   scope: readonly ScopePlan[],
   comparisons: readonly PairedComparison[],
   policy: Pick<ScopePolicy, "automate" | "confidence"> = defaultScopePolicy(),
-): { recommended: string | null; recommendation: string } {
+): { recommended: string | null; recommendation: string; sentences: string[] } {
   if (candidates.length === 0 || scope.length === 0) {
-    return { recommended: null, recommendation: "No graded trials: nothing to recommend yet." };
+    const none = "No graded trials: nothing to recommend yet.";
+    return { recommended: null, recommendation: none, sentences: [none] };
   }
   const ranked = scope
     .map((plan, i) => ({ plan, cand: candidates[i]! }))
@@ -791,9 +816,7 @@ export function recommend(
       `Do not automate yet: no intent × language × tier cell meets the policy's thresholds for ${cand.candidate}.`,
     );
   } else {
-    sentences.push(
-      `${cand.candidate} can take ${pct(automated)} of ${unit}${unit === "scenarios" ? " (not every scenario states its share of contacts, so each weighs the same)" : ""}.`,
-    );
+    sentences.push(`${cand.candidate} can take ${pct(automated)} of ${unit}.`);
   }
   sentences.push(
     ...scopeSentences(plan, unit, { automateBar: policy.automate.min_pass_lower, confidence: policy.confidence }),
@@ -818,7 +841,10 @@ export function recommend(
       `${pct(plan.pooled)} of these decisions rest on pooled evidence (too few scenarios per intent, language and tier), so they hold for the intent and the language in general.`,
     );
   }
+  if (unit === "scenarios") {
+    sentences.push("Shares are of scenarios, each weighing the same: not every scenario states its share of contacts.");
+  }
   const comparison = comparisonSentence(cand.candidate, comparisons);
   if (comparison) sentences.push(comparison);
-  return { recommended: cand.candidate, recommendation: sentences.join(" ") };
+  return { recommended: cand.candidate, recommendation: sentences.join(" "), sentences };
 }

@@ -461,6 +461,8 @@ export const Analysis = z.object({
   recommended: z.string().nullable(),
   /** The recommendation in plain words, for leadership. */
   recommendation: z.string(),
+  /** The same recommendation sentence by sentence (joined by spaces they are `recommendation`), for lists. */
+  recommendation_sentences: z.array(z.string()),
   warnings: z.array(z.string()),
 });
 export type Analysis = z.infer<typeof Analysis>;

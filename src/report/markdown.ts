@@ -152,7 +152,7 @@ function poolEvidence(cells: readonly ScopeCell[], side: "intent" | "language"):
   const own = cells.filter((c) => c.basis === "cell").length;
   const parts = [...seen.values()].map(
     (p) =>
-      `${seen.size > 1 ? `${mdText(p.label)}: ` : ""}${p.passes}/${p.n} passed${p.decision === "insufficient_evidence" ? " (too few to decide)" : p.pass_low === null ? "" : `, ≥ ${pct(p.pass_low, 0)}`}`,
+      `${seen.size > 1 ? `${mdText(p.label)}: ` : ""}${p.passes}/${p.n} passed${p.decision === "insufficient_evidence" ? " (too few to decide)" : p.pass_low === null ? "" : `, ≥ ${Math.floor(p.pass_low * 100 + 1e-9)}%`}`,
   );
   if (own > 0) parts.push(`${own} on their own scenarios`);
   return parts.length > 0 ? parts.join("; ") : "–";

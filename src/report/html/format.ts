@@ -10,6 +10,12 @@ export function percent(rate: number | null | undefined, digits = 0): string {
   return `${/^-0(\.0+)?$/.test(text) ? text.slice(1) : text}%`;
 }
 
+/** A lower bound in percent, rounded down: "at least 84%" never shows 84.6% as 85%. */
+export function percentFloor(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return "–";
+  return `${Math.max(0, Math.floor(rate * 100 + 1e-9))}%`;
+}
+
 /** "79–88%" from a Wilson or bootstrap interval. */
 export function percentRange(low: number | null, high: number | null): string {
   if (low === null || high === null) return "–";

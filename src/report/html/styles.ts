@@ -47,7 +47,10 @@ code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liber
 .warnings { margin: 24px 0 0; padding: 12px 16px; border-left: 4px solid var(--orange); background: #fff8e8; border-radius: 4px; }
 .warnings ul { margin: 4px 0 0; padding-left: 20px; }
 .summary h2 { border-top: 0; margin-top: 30px; }
-.recommendation { font-size: 17.5px; line-height: 1.5; max-width: 80ch; margin: 10px 0 22px; padding: 16px 20px;
+.recommendation .lead { font-size: 21px; font-weight: 650; line-height: 1.35; margin: 0 0 8px; }
+.recommendation ul { margin: 0; padding-left: 20px; }
+.recommendation li { margin: 3px 0; }
+.recommendation { font-size: 16px; line-height: 1.5; max-width: 86ch; margin: 10px 0 22px; padding: 16px 20px;
   border-left: 5px solid var(--blue); background: #eef5fb; border-radius: 0 var(--radius) var(--radius) 0; }
 .kpis { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 14px; margin: 0 0 8px; }
 .kpi { border: 1px solid var(--line); border-radius: var(--radius); padding: 14px 16px 12px; border-top: 4px solid var(--ink-3); }
@@ -253,7 +256,10 @@ footer.colophon { margin-top: 56px; padding-top: 16px; border-top: 1px solid var
 
 .reasons { margin-top: 12px; }
 .reasons td.decision { white-space: nowrap; }
-.reasons td.why { color: var(--ink-2); min-width: 280px; }
+.reasons-table tr.cell-row th, .reasons-table tr.cell-row td { border-bottom: 0; padding-bottom: 2px; }
+.reasons-table tr.why-row td { color: var(--ink-2); font-size: 12.5px; padding-top: 0; }
+.reasons-table .why-list { padding-left: 18px; }
+.print-only { display: none; }
 @media (max-width: 600px) {
   .page { padding-left: 16px; padding-right: 16px; }
   .recommendation { font-size: 17px; padding: 12px 14px; }
@@ -269,7 +275,8 @@ footer.colophon { margin-top: 56px; padding-top: 16px; border-top: 1px solid var
   .page { max-width: none; padding: 0; }
   .masthead { background: none; color: var(--ink); border-bottom: 2px solid var(--ink); }
   .masthead .meta, .masthead .eyebrow, .masthead .meta strong { color: var(--ink); }
-  .toc, .filters, .pager, dialog, #trial-status, noscript, #trials .table-scroll { display: none !important; }
+  .toc, .filters, .pager, dialog, #trial-status, noscript, #trials .table-scroll, details.reasons.long { display: none !important; }
+  .print-only { display: block; }
   #trials .lede::after { content: " (The list of conversations is in the interactive report.)"; }
   h2 { break-after: avoid; }
   .kpi, .heatmap, .comparisons li, .dist, .grade, figure { break-inside: avoid; }

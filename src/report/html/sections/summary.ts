@@ -9,7 +9,17 @@ import type {
   ScopePlan,
   ScopePool,
 } from "../../../analysis/schema.js";
-import { count, DECISION_LABEL, DECISION_SYMBOL, decimal, LIMIT_LABEL, money, percent, tierLabel } from "../format.js";
+import {
+  count,
+  DECISION_LABEL,
+  DECISION_SYMBOL,
+  decimal,
+  LIMIT_LABEL,
+  money,
+  percent,
+  percentFloor,
+  tierLabel,
+} from "../format.js";
 import { html, type SafeHtml } from "../html.js";
 import { shareBar } from "../svg.js";
 
@@ -118,7 +128,9 @@ function poolFigure(p: Pick<ScopePool, "passes" | "n" | "scenarios" | "pass_low"
     p.n === p.scenarios
       ? `${count(p.passes)} of ${count(p.n)} passed`
       : `${count(p.passes)} of ${count(p.n)} conversations passed`;
-  return p.pass_low === null ? `${counted} · too few to state a rate` : `${counted} · at least ${percent(p.pass_low)}`;
+  return p.pass_low === null
+    ? `${counted} · too few to state a rate`
+    : `${counted} · at least ${percentFloor(p.pass_low)}`;
 }
 
 function rawPoolFigure(pool: Pool): string {
@@ -142,11 +154,13 @@ function exceptions(group: ScopeGroup, members: readonly ScopeCell[], name: (c: 
   const others = members.filter((c) => c.decision !== group.decision);
   const total = members.length;
   const noun = group.dimension === "intent" ? "language" : "intent";
+  // A group of one to three cells names them: "1 language: Italian".
+  const few = total <= 3 ? `: ${members.map(name).join(", ")}` : "";
   const all =
     total === 1
-      ? `1 ${noun}`
+      ? `1 ${noun}${few}`
       : others.length === 0
-        ? `all ${count(total)} ${noun}s`
+        ? `all ${count(total)} ${noun}s${few}`
         : `${count(total - others.length)} of ${count(total)} ${noun}s`;
   if (others.length === 0) return html`${all}`;
   const byDecision = DECISIONS.filter((d) => others.some((c) => c.decision === d)).map((d) => {
@@ -187,6 +201,12 @@ function span(values: readonly number[]): string {
   return lo === hi ? count(lo) : `${count(lo)}–${count(hi)}`;
 }
 
+function floorSpan(values: readonly number[]): string {
+  const lo = percentFloor(Math.min(...values));
+  const hi = percentFloor(Math.max(...values));
+  return lo === hi ? lo : `${lo.replace("%", "")}–${hi}`;
+}
+
 function pctSpan(values: readonly number[]): string {
   const lo = percent(Math.min(...values));
   const hi = percent(Math.max(...values));
@@ -208,7 +228,7 @@ function limitLabel(
       if (pools.every((p) => p.pass_rate === 1)) {
         return `thin evidence${where}: ${span(pools.map((p) => p.scenarios))} scenarios, all passed`;
       }
-      return `pass rate${where}: at least ${pctSpan(pools.map((p) => p.pass_low ?? 0))}`;
+      return `pass rate${where}: at least ${floorSpan(pools.map((p) => p.pass_low ?? 0))}`;
     }
     case "missed_escalation": {
       const rates = pools.map((p) => p.missed_escalation_rate).filter((r): r is number => r !== null);
@@ -349,7 +369,7 @@ function cellFigure(cell: ScopeCell, compact: boolean): string {
   if (cell.decision === "insufficient_evidence") {
     return compact ? `n=${cell.scenarios}` : `${cell.scenarios} ${cell.scenarios === 1 ? "scenario" : "scenarios"}`;
   }
-  return cell.pass_low === null ? "" : `≥${percent(cell.pass_low)}`;
+  return cell.pass_low === null ? "" : `≥${percentFloor(cell.pass_low)}`;
 }
 
 /** The heat-map of one plan: rows are intent and tier, columns are languages. */
@@ -411,6 +431,9 @@ function ownCell(c: ScopeCell): string {
   return `${c.scenarios} (${c.own.passes} of ${c.own.n} passed)`;
 }
 
+/** Above this many cells the reasons are left out of print: they would fill a hundred pages. */
+const PRINTABLE_REASONS = 60;
+
 /** The same decisions as a table with their reasons, for keyboards, screen readers and paper. */
 function reasonsTable(plan: ScopePlan): SafeHtml {
   const cells = [...plan.cells].sort(
@@ -420,9 +443,10 @@ function reasonsTable(plan: ScopePlan): SafeHtml {
       b.weight - a.weight ||
       a.language.localeCompare(b.language),
   );
+  // Each cell is a row of figures followed by a full-width row of reasons, so that both stay readable.
   const rows = cells.map(
     (c) =>
-      html`<tr data-basis="${c.basis ?? "none"}"><th scope="row">${c.intent}</th><td>${c.language}</td><td class="num">${c.tier}</td><td class="decision"><span class="swatch decision-${c.decision}" aria-hidden="true">${
+      html`<tr class="cell-row" data-basis="${c.basis ?? "none"}"><th scope="row">${c.intent}</th><td>${c.language}</td><td class="num">${c.tier}</td><td class="decision"><span class="swatch decision-${c.decision}" aria-hidden="true">${
         DECISION_SYMBOL[c.decision]
       }</span>${DECISION_LABEL[c.decision]}</td><td>${
         c.basis === "pooled"
@@ -430,19 +454,35 @@ function reasonsTable(plan: ScopePlan): SafeHtml {
           : c.basis === "cell"
             ? "own scenarios"
             : html`<span class="muted">–</span>`
-      }</td><td class="num">${percent(c.pass_low)}</td><td class="num">${percent(c.missed_escalation_rate)}</td><td class="num">${decimal(
+      }</td><td class="num">${percentFloor(c.pass_low)}</td><td class="num">${percent(c.missed_escalation_rate)}</td><td class="num">${decimal(
         c.empathy,
         1,
       )}${c.empathy_kind === "heuristic" ? html` <span class="tag kind-heuristic">heuristic</span>` : null}</td><td class="num">${ownCell(
         c,
-      )}</td><td class="num">${percent(c.weight, 1)}</td><td class="why"><ul class="why-list">${c.reasons.map((r) => html`<li>${r}</li>`)}</ul></td></tr>`,
+      )}</td><td class="num">${percent(c.weight, 1)}</td></tr><tr class="why-row"><td colspan="10"><ul class="why-list">${c.reasons.map(
+        (r) => html`<li>${r}</li>`,
+      )}</ul></td></tr>`,
   );
-  return html`<details class="reasons"><summary>Why each cell was decided (${count(cells.length)} cells)</summary><div class="table-scroll"><table class="data"><thead><tr><th scope="col">Intent</th><th scope="col">Language</th><th scope="col">Tier</th><th scope="col">Decision</th><th scope="col">Decided on</th><th scope="col">Lowest pass rate</th><th scope="col">Missed hand-offs</th><th scope="col">Empathy</th><th scope="col">Own scenarios</th><th scope="col">Share</th><th scope="col">Reasons</th></tr></thead><tbody>${rows}</tbody></table></div></details>`;
+  const long = cells.length > PRINTABLE_REASONS;
+  return html`<details class="reasons${long ? " long" : ""}"><summary>Why each cell was decided (${count(cells.length)} cells)</summary><div class="table-scroll"><table class="data reasons-table"><thead><tr><th scope="col">Intent</th><th scope="col">Language</th><th scope="col">Tier</th><th scope="col">Decision</th><th scope="col">Decided on</th><th scope="col">Lowest pass rate</th><th scope="col">Missed hand-offs</th><th scope="col">Empathy</th><th scope="col">Own scenarios</th><th scope="col">Share</th></tr></thead><tbody>${rows}</tbody></table></div></details>${
+    long
+      ? html`<p class="print-only muted">The reasons for each of the ${count(cells.length)} cells are in the interactive report.</p>`
+      : null
+  }`;
 }
 
 function planNotes(plan: ScopePlan): SafeHtml | null {
   if (plan.notes.length === 0) return null;
   return html`<ul class="notes">${plan.notes.map((n) => html`<li>${n}</li>`)}</ul>`;
+}
+
+/** The recommendation: its first sentence as the headline, the rest as a list to scan. */
+function recommendationBlock(analysis: Analysis): SafeHtml {
+  const [lead, ...rest] =
+    analysis.recommendation_sentences.length > 0 ? analysis.recommendation_sentences : [analysis.recommendation];
+  return html`<div class="recommendation" data-testid="recommendation"><p class="lead">${lead ?? ""}</p>${
+    rest.length > 0 ? html`<ul>${rest.map((r) => html`<li>${r}</li>`)}</ul>` : null
+  }</div>`;
 }
 
 /** The section leadership reads first. */
@@ -466,7 +506,7 @@ ${legend(plan, analysis.settings.min_scenarios)}${heatmap(plan)}${reasonsTable(p
       : null;
   return html`<section id="summary" class="summary" aria-labelledby="summary-h">
 <h2 id="summary-h">Executive summary</h2>
-<p class="recommendation" data-testid="recommendation">${analysis.recommendation}</p>
+${recommendationBlock(analysis)}
 ${figures(analysis, plan)}
 ${scope}
 ${otherPlans}
