@@ -16,7 +16,7 @@
  * Wall-clock rates move with whatever else the machine runs; trials per CPU-second move much less.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -70,9 +70,7 @@ const project = makeProject({ candidates: ["module:./instant-bot.mjs"] }, { scen
 const measured = values.process ? await inChildProcess(project) : await inThisProcess(project);
 
 const runDir = /results: (.*)results\.jsonl/.exec(measured.stdout)?.[1];
-const written = runDir
-  ? readFileSync(path.resolve(project.dir, runDir, "results.jsonl"), "utf8").split("\n").length - 1
-  : 0;
+const written = runDir ? countLines(path.resolve(project.dir, runDir, "results.jsonl")) : 0;
 if (measured.code !== 0 || written !== trials) {
   console.error(
     `run failed (exit ${measured.code}, ${written}/${trials} lines):\n${measured.stderr}\n${measured.stdout}`,
@@ -100,6 +98,21 @@ console.log(`  results.jsonl   ${written} lines`);
 if (measured.profile) console.log(`\n${profileReport(measured.profile)}`);
 if (values.keep) console.log(`\nkept: ${project.dir}`);
 else rmSync(project.dir, { recursive: true, force: true });
+
+/** Newlines in a file, read in chunks (a 100,000-trial results file is hundreds of MB). */
+function countLines(file: string): number {
+  const fd = openSync(file, "r");
+  const buf = Buffer.alloc(1 << 20);
+  let lines = 0;
+  try {
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
+      for (let i = buf.indexOf(10); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return lines;
+}
 
 async function inThisProcess(project: Project): Promise<Measured> {
   const atStart = peakRssMb();

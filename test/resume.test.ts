@@ -146,6 +146,25 @@ describe("a killed run resumed", () => {
     expect(readMeta(runDir).status).toBe("complete");
   }, 180_000);
 
+  it("one Ctrl-C also stops a run whose bot never waits (an in-process bot)", async () => {
+    const project = makeProject({ candidates: ["module:./instant-bot.mjs"] }, { scenarios: SCENARIOS, trials: 400 });
+    const planned = SCENARIOS * 400;
+    const proc = start(["run", "--no-report"], project.dir, {});
+    const runDir = await waitForLines(project.reports, 200, proc);
+    proc.child.kill("SIGINT");
+    // A run that ignores the signal would go on for all 20,000 trials; give it a few seconds.
+    const stopped = await Promise.race([
+      proc.exited,
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 15_000)),
+    ]);
+    if (!stopped) proc.child.kill("SIGKILL");
+    expect(stopped?.code, proc.stderr().slice(-500)).toBe(130);
+    expect(proc.stderr()).toMatch(/interrupted: \d+ trials written/);
+    const written = readResults(runDir).length;
+    expect(written).toBeLessThan(planned);
+    expect(readMeta(runDir).status).toBe("interrupted");
+  }, 120_000);
+
   it("the resume hint completes a run that was started on a suite named on the command line", async () => {
     const project = makeProject({ candidates: [BOT] }, { scenarios: 4, trials: 1 });
     writeFileSync(
