@@ -88,69 +88,100 @@ function groupRates(lines: readonly ResultLine[], dimension: Dimension, s: Setti
     .map(([key, t]) => ({ dimension, key, pass: t.result(s.minScenarios, s.confidence) }));
 }
 
-/** Mean empathy of a set of lines: judge scores when any, else heuristic ones. */
-function empathyOf(lines: readonly ResultLine[]): { value: number | null; kind: "judge" | "heuristic" | null } {
-  const judge: number[] = [];
-  const heuristic: number[] = [];
-  for (const l of lines) {
-    if (l.verdict === "error") continue;
-    for (const g of l.grades) {
-      if (g.criterion !== "empathy" || g.error !== undefined || !Number.isFinite(g.score)) continue;
-      if (g.kind === "judge") judge.push(g.score);
-      else if (g.kind === "heuristic") heuristic.push(g.score);
-    }
-  }
-  if (judge.length > 0) return { value: mean(judge), kind: "judge" };
-  if (heuristic.length > 0) return { value: mean(heuristic), kind: "heuristic" };
-  return { value: null, kind: null };
-}
-
 type Evidence = Omit<Cell, "intent" | "language" | "tier">;
 
-/** The figures a decision reads, over any set of lines: one cell or a pool of cells. */
-function evidenceOf(group: readonly ResultLine[], s: Settings): Evidence {
-  const pass = new PassTally();
-  const esc = new EscalationTally();
-  const scenarios = new Map<string, number | null>();
-  let errors = 0;
-  let cost = 0;
-  let resolved = 0;
-  for (const l of group) {
-    pass.add(l);
-    esc.add(l);
-    scenarios.set(scenarioId(l), l.volume);
-    cost += l.usage.cost_usd;
-    if (l.verdict === "error") errors++;
-    else if (resolvedByBot(l)) resolved++;
-  }
-  const volumes = [...scenarios.values()];
-  const empathy = empathyOf(group);
-  return {
-    trials: group.length,
-    scenarios: scenarios.size,
-    errors,
-    pass: pass.result(s.minScenarios, s.confidence),
-    escalation: esc.result(s.confidence),
-    empathy: empathy.value,
-    empathy_kind: empathy.kind,
-    volume: volumes.every((v) => v !== null) ? volumes.reduce((a: number, v) => a + (v ?? 0), 0) : null,
-    cost_per_conversation: group.length > 0 ? cost / group.length : null,
-    resolution: proportion(resolved, group.length - errors, s.confidence),
-  };
+/** What the evidence tallies read from one line, worked out once however many groups it joins. */
+interface LineFacts {
+  line: ResultLine;
+  scenario: string;
+  cell: string;
+  resolved: boolean;
+  /** Empathy scores of the line by kind: [sum, count]. */
+  judge: [number, number];
+  heuristic: [number, number];
 }
 
 const cellKey = (l: Pick<ResultLine, "intent" | "language" | "tier">): string =>
   `${l.intent}\u0000${l.language}\u0000${l.tier}`;
 
-function cellsOf(lines: readonly ResultLine[], s: Settings): Cell[] {
-  const cells: Cell[] = [];
-  for (const group of groupBy(lines, cellKey).values()) {
-    const first = group[0]!;
-    cells.push({ intent: first.intent, language: first.language, tier: first.tier, ...evidenceOf(group, s) });
+function lineFacts(l: ResultLine): LineFacts {
+  const judge: [number, number] = [0, 0];
+  const heuristic: [number, number] = [0, 0];
+  if (l.verdict !== "error") {
+    for (const g of l.grades) {
+      if (g.criterion !== "empathy" || g.error !== undefined || !Number.isFinite(g.score)) continue;
+      const into = g.kind === "judge" ? judge : g.kind === "heuristic" ? heuristic : null;
+      if (into) {
+        into[0] += g.score;
+        into[1]++;
+      }
+    }
   }
-  return cells.sort(
-    (a, b) => compareStrings(a.intent, b.intent) || compareStrings(a.language, b.language) || a.tier - b.tier,
-  );
+  return {
+    line: l,
+    scenario: scenarioId(l),
+    cell: cellKey(l),
+    resolved: l.verdict !== "error" && resolvedByBot(l),
+    judge,
+    heuristic,
+  };
+}
+
+/** Running tally of the figures a decision reads, for one cell or one pool of cells. */
+class EvidenceTally {
+  readonly pass = new PassTally();
+  readonly esc = new EscalationTally();
+  readonly scenarios = new Map<string, number | null>();
+  readonly cells = new Set<string>();
+  trials = 0;
+  errors = 0;
+  cost = 0;
+  resolved = 0;
+  readonly judge: [number, number] = [0, 0];
+  readonly heuristic: [number, number] = [0, 0];
+
+  add(f: LineFacts): void {
+    const l = f.line;
+    this.trials++;
+    this.cells.add(f.cell);
+    this.scenarios.set(f.scenario, l.volume);
+    this.cost += l.usage.cost_usd;
+    this.esc.add(l);
+    if (l.verdict === "error") {
+      this.errors++;
+      return;
+    }
+    this.pass.addOutcome(f.scenario, l.verdict === "pass");
+    if (f.resolved) this.resolved++;
+    this.judge[0] += f.judge[0];
+    this.judge[1] += f.judge[1];
+    this.heuristic[0] += f.heuristic[0];
+    this.heuristic[1] += f.heuristic[1];
+  }
+
+  /** Empathy: the judge's mean when a judge graded any line, else the heuristic's. */
+  empathy(): { value: number | null; kind: "judge" | "heuristic" | null } {
+    if (this.judge[1] > 0) return { value: this.judge[0] / this.judge[1], kind: "judge" };
+    if (this.heuristic[1] > 0) return { value: this.heuristic[0] / this.heuristic[1], kind: "heuristic" };
+    return { value: null, kind: null };
+  }
+
+  result(s: Settings): Evidence {
+    const volumes = [...this.scenarios.values()];
+    const empathy = this.empathy();
+    return {
+      trials: this.trials,
+      scenarios: this.scenarios.size,
+      errors: this.errors,
+      pass: this.pass.result(s.minScenarios, s.confidence),
+      escalation: this.esc.result(s.confidence),
+      empathy: empathy.value,
+      empathy_kind: empathy.kind,
+      volume: volumes.every((v) => v !== null) ? volumes.reduce((a: number, v) => a + (v ?? 0), 0) : null,
+      cost_per_conversation: this.trials > 0 ? this.cost / this.trials : null,
+      resolution: proportion(this.resolved, this.trials - this.errors, s.confidence),
+    };
+  }
 }
 
 /** What each pool level keeps of a line: the rest is pooled over. */
@@ -161,28 +192,51 @@ const POOL_KEYS: Record<PoolLevel, (l: ResultLine) => Pick<Pool, "intent" | "lan
   language: (l) => ({ intent: null, language: l.language, tier: null }),
 };
 
-/** Every pool of every level, so the planner can decide small cells from their intent and language. */
-function poolsOf(lines: readonly ResultLine[], s: Settings): Pool[] {
-  const pools: Pool[] = [];
-  for (const level of PoolLevel.options) {
-    const keyOf = POOL_KEYS[level];
-    const groups = groupBy(lines, (l) => {
-      const k = keyOf(l);
-      return `${k.intent}\u0000${k.language}\u0000${k.tier}`;
-    });
-    for (const group of groups.values()) {
-      const cells = new Set(group.map(cellKey)).size;
-      pools.push({ level, ...keyOf(group[0]!), cells, ...evidenceOf(group, s) });
+/**
+ * The cells and every pool of every level (so the planner can decide small cells from their intent
+ * and language), in one pass over the lines.
+ */
+function cellsAndPools(lines: readonly ResultLine[], s: Settings): { cells: Cell[]; pools: Pool[] } {
+  const cellTallies = new Map<string, { line: ResultLine; tally: EvidenceTally }>();
+  const poolTallies = new Map<string, { level: PoolLevel; line: ResultLine; tally: EvidenceTally }>();
+  for (const l of lines) {
+    const f = lineFacts(l);
+    let cell = cellTallies.get(f.cell);
+    if (!cell) {
+      cell = { line: l, tally: new EvidenceTally() };
+      cellTallies.set(f.cell, cell);
+    }
+    cell.tally.add(f);
+    for (const level of PoolLevel.options) {
+      const k = POOL_KEYS[level](l);
+      const key = `${level}\u0000${k.intent}\u0000${k.language}\u0000${k.tier}`;
+      let pool = poolTallies.get(key);
+      if (!pool) {
+        pool = { level, line: l, tally: new EvidenceTally() };
+        poolTallies.set(key, pool);
+      }
+      pool.tally.add(f);
     }
   }
+  const cells: Cell[] = [...cellTallies.values()]
+    .map(({ line, tally }) => ({ intent: line.intent, language: line.language, tier: line.tier, ...tally.result(s) }))
+    .sort((a, b) => compareStrings(a.intent, b.intent) || compareStrings(a.language, b.language) || a.tier - b.tier);
   const text = (v: string | null): string => v ?? "";
-  return pools.sort(
-    (a, b) =>
-      PoolLevel.options.indexOf(a.level) - PoolLevel.options.indexOf(b.level) ||
-      compareStrings(text(a.intent), text(b.intent)) ||
-      compareStrings(text(a.language), text(b.language)) ||
-      (a.tier ?? 0) - (b.tier ?? 0),
-  );
+  const pools: Pool[] = [...poolTallies.values()]
+    .map(({ level, line, tally }) => ({
+      level,
+      ...POOL_KEYS[level](line),
+      cells: tally.cells.size,
+      ...tally.result(s),
+    }))
+    .sort(
+      (a, b) =>
+        PoolLevel.options.indexOf(a.level) - PoolLevel.options.indexOf(b.level) ||
+        compareStrings(text(a.intent), text(b.intent)) ||
+        compareStrings(text(a.language), text(b.language)) ||
+        (a.tier ?? 0) - (b.tier ?? 0),
+    );
+  return { cells, pools };
 }
 
 function passK(lines: readonly ResultLine[], maxK: number): PassAtK[] {
@@ -411,8 +465,7 @@ function candidateAnalysis(candidate: string, lines: readonly ResultLine[], s: S
     by_intent: groupRates(lines, "intent", s),
     by_language: groupRates(lines, "language", s),
     by_tier: groupRates(lines, "tier", s),
-    cells: cellsOf(lines, s),
-    pools: poolsOf(lines, s),
+    ...cellsAndPools(lines, s),
     escalation: esc.result(s.confidence),
     scores: scoreDistributions(lines),
     criteria: criteriaOf(lines, s.confidence),
