@@ -241,9 +241,9 @@ describe("recommend", () => {
     const r = recommend([poor, good], plans, []);
     expect(r.recommended).toBe("good");
     expect(r.sentences.join(" ")).toBe(r.recommendation);
-    expect(r.sentences[0]).toBe("good can take 60% of contacts.");
+    expect(r.sentences[0]).toBe("good can take 60% of contacts on its own.");
     expect(r.recommendation).toMatch(
-      /^good can take 60% of contacts\. Automate now \(60% of contacts\): refund\.status\./,
+      /^good can take 60% of contacts on its own\. Automate now \(60% of contacts\): refund\.status\./,
     );
     expect(r.recommendation).toMatch(/Keep with people \(40% of contacts\): fraud\.report\./);
     expect(r.recommendation).toMatch(

@@ -816,7 +816,13 @@ export function recommend(
       `Do not automate yet: no intent × language × tier cell meets the policy's thresholds for ${cand.candidate}.`,
     );
   } else {
-    sentences.push(`${cand.candidate} can take ${pct(automated)} of ${unit}.`);
+    const split =
+      s.automate_with_review === 0
+        ? " on its own"
+        : s.automate === 0
+          ? ", all with a person reviewing its answers"
+          : `: ${pct(s.automate)} on its own, ${pct(s.automate_with_review)} with a person reviewing its answers`;
+    sentences.push(`${cand.candidate} can take ${pct(automated)} of ${unit}${split}.`);
   }
   sentences.push(
     ...scopeSentences(plan, unit, { automateBar: policy.automate.min_pass_lower, confidence: policy.confidence }),
