@@ -255,7 +255,7 @@ export async function loadSuites(globs: string[], opts: LoadOptions): Promise<Lo
         return;
       }
       const merged: Record<string, unknown> = { ...item };
-      for (const k of ["tier", "language", "intent", "trials"] as const) {
+      for (const k of ["tier", "language", "intent", "trials", "volume"] as const) {
         if (merged[k] === undefined && defaults[k] !== undefined) merged[k] = defaults[k];
       }
       const sp = Scenario.safeParse(merged);

@@ -137,6 +137,7 @@ export const Scenario = z.strictObject({
 
 export const SuiteDefaults = z.strictObject({
   trials: z.number().int().min(1, "trials must be at least 1").optional(),
+  volume: z.number().min(0, "volume is a share of contacts and cannot be negative").optional(),
   max_turns: z.number().int().min(1).max(50).optional(),
   tier: Tier.optional(),
   language: LanguageTag.optional(),
