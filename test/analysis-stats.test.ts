@@ -3,7 +3,6 @@ import { designEffect } from "../src/analysis/figures.js";
 import { seededRng } from "../src/analysis/random.js";
 import {
   clusteredStandardError,
-  confusionMatrix,
   mcnemar,
   meanPassHatK,
   normalCdf,
@@ -14,10 +13,10 @@ import {
   passHatK,
   percentiles,
   scenariosToDistinguish,
-  weightedKappa,
   wilson,
   wilsonRate,
 } from "../src/analysis/stats.js";
+import { confusionMatrix, weightedKappa } from "../src/graders/judge/agreement.js";
 
 describe("normal distribution", () => {
   it("matches tabulated quantiles and CDF values", () => {

@@ -3,11 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../src/analysis/analyze.js";
+import { RunsInputError } from "../src/analysis/read-run.js";
 import { Analysis } from "../src/analysis/schema.js";
 import { renderJUnit, xmlEscape } from "../src/report/junit.js";
 import { mdCode, mdText, renderMarkdown } from "../src/report/markdown.js";
 import { parseSummaryJson } from "../src/report/summary-json.js";
-import { ReportInputError, writeReports } from "../src/report/write.js";
+import { writeReports } from "../src/report/write.js";
 import type { ResultLine } from "../src/run/schema.js";
 import { makeResultLines, makeRunMeta } from "./helpers/synthetic-results.js";
 
@@ -324,7 +325,7 @@ describe("writeReports", () => {
     const dir = await runDir(lines, false);
     await writeFile(join(dir, "results.jsonl"), `${JSON.stringify(lines[0])}\nnot json\n`);
     const error = await writeReports({ runDirs: [dir], outDir: join(dir, "out") }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ReportInputError);
+    expect(error).toBeInstanceOf(RunsInputError);
     expect(String((error as Error).message)).toContain(`${join(dir, "results.jsonl")}:2`);
     const ok = await runDir(lines, false);
     const r = await writeReports({ runDirs: [ok], outDir: join(ok, "out") });

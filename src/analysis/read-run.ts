@@ -179,3 +179,11 @@ export function formatIssues(issues: readonly ReadIssue[]): string {
     )
     .join("\n");
 }
+
+/** Unusable input: the issues name files and lines. The CLI exits 2 on it. */
+export class RunsInputError extends Error {
+  constructor(readonly issues: readonly ReadIssue[]) {
+    super(`cannot read the runs:\n${formatIssues(issues)}`);
+    this.name = "RunsInputError";
+  }
+}

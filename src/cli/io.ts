@@ -1,6 +1,5 @@
 import { PolicyFileError } from "../analysis/read-policy.js";
-import { formatIssues } from "../analysis/read-run.js";
-import { ReportInputError } from "../report/write.js";
+import { formatIssues, RunsInputError } from "../analysis/read-run.js";
 import { formatProblem, InputError } from "../suite/problems.js";
 
 /** Where a command writes, and its environment; injected so tests run the CLI in-process. */
@@ -24,7 +23,7 @@ export class ExitCode extends Error {
 /** Print a failure the way users need it: problems with positions, or one line for a bug. */
 export function reportError(err: unknown, io: CliIO): number {
   if (err instanceof ExitCode) return err.code;
-  if (err instanceof ReportInputError) {
+  if (err instanceof RunsInputError) {
     io.stderr(`${formatIssues(err.issues)}\n`);
     return EXIT.input;
   }

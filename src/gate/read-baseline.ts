@@ -1,7 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { readRuns } from "../analysis/read-run.js";
-import { ReportInputError } from "../report/write.js";
+import { RunsInputError, readRuns } from "../analysis/read-run.js";
 import { findRunDirs } from "../run/merge.js";
 import type { ResultLine, RunMeta } from "../run/schema.js";
 import { InputError } from "../suite/problems.js";
@@ -25,7 +24,7 @@ export async function loadRuns(paths: readonly string[]): Promise<LoadedRuns> {
   const dirs = paths.flatMap((p) => findRunDirs(p));
   const data = await readRuns(dirs);
   const errors = data.issues.filter((i) => i.severity === "error");
-  if (errors.length > 0) throw new ReportInputError(errors);
+  if (errors.length > 0) throw new RunsInputError(errors);
   return {
     dirs,
     lines: data.lines,

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type AnalyzeOptions, analyze } from "../analysis/analyze.js";
 import { readScopePolicy } from "../analysis/read-policy.js";
-import { formatIssues, type ReadIssue, readRuns } from "../analysis/read-run.js";
+import { type ReadIssue, RunsInputError, readRuns } from "../analysis/read-run.js";
 import type { Analysis } from "../analysis/schema.js";
 import type { ResultLine, RunMeta } from "../run/schema.js";
 import { renderJUnit } from "./junit.js";
@@ -25,14 +25,6 @@ export interface WriteReportsOptions {
   now?: () => Date;
 }
 
-/** Unusable input: the issues name files and lines. The CLI exits 2 on it. */
-export class ReportInputError extends Error {
-  constructor(readonly issues: readonly ReadIssue[]) {
-    super(`cannot read the runs:\n${formatIssues(issues)}`);
-    this.name = "ReportInputError";
-  }
-}
-
 /** Write the reports into outDir; returns the written paths, the analysis and any read warnings. */
 export async function writeReports(options: WriteReportsOptions): Promise<{
   files: string[];
@@ -43,7 +35,7 @@ export async function writeReports(options: WriteReportsOptions): Promise<{
   const baseline = options.baselineDir ? await readRuns([options.baselineDir]) : null;
   const issues = [...current.issues, ...(baseline?.issues ?? [])];
   const errors = issues.filter((i) => i.severity === "error");
-  if (errors.length > 0) throw new ReportInputError(errors);
+  if (errors.length > 0) throw new RunsInputError(errors);
   const policy = options.policyPath ? await readScopePolicy(options.policyPath) : undefined;
   const analysis = analyze(current.lines, current.metas, {
     ...options.analysis,

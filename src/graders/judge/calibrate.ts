@@ -1,9 +1,9 @@
 import pLimit from "p-limit";
-import { confusionMatrix, weightedKappa } from "../../analysis/stats.js";
 import type { Domain } from "../../suite/domain-schema.js";
 import { type LoadedScenario, Scenario } from "../../suite/schema.js";
 import type { Grade } from "../schema.js";
 import type { AsyncGrader, GradeInput, Grader } from "../types.js";
+import { confusionMatrix, weightedKappa } from "./agreement.js";
 import {
   BINARY_LABELS,
   type CalibrationItem,
