@@ -71,3 +71,33 @@ export type RunMeta = z.infer<typeof RunMeta>;
 export function trialKey(suite: string, scenario: string, candidate: string, trial: number): string {
   return `${suite}/${scenario}/${candidate}#${trial}`;
 }
+
+/** What `supportbench selftest` measures; stored in run.json by `selftest --attach`. */
+export const SelftestReport = z.object({
+  scenarios: z.number().int(),
+  gold: z.object({ total: z.number().int(), passed: z.number().int(), specificity: z.number() }),
+  mutations: z.array(
+    z.object({
+      mutation: z.string(),
+      target: z.string(),
+      applicable: z.number().int(),
+      caught: z.number().int(),
+      by_target: z.number().int(),
+      sensitivity: z.number(),
+    }),
+  ),
+  graders: z.array(
+    z.object({
+      grader: z.string(),
+      sensitivity: z.number().nullable(),
+      specificity: z.number().nullable(),
+      mutants: z.number().int(),
+      gold: z.number().int(),
+    }),
+  ),
+  gold_failures: z.array(z.object({ scenario: z.string(), reasons: z.array(z.string()) })),
+  missed_mutants: z.array(z.object({ scenario: z.string(), mutation: z.string() })),
+  threshold: z.number(),
+  ok: z.boolean(),
+});
+export type SelftestReport = z.infer<typeof SelftestReport>;

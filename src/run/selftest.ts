@@ -1,39 +1,9 @@
-import { z } from "zod";
 import { MUTATIONS, type Mutation, mutantsOf } from "../graders/selftest/mutants.js";
 import { referenceCandidate } from "../providers/builtin/reference.js";
 import type { LoadedScenario, ReferenceStep } from "../suite/schema.js";
 import { executePlan } from "./executor.js";
-import { trialKey } from "./schema.js";
+import { type SelftestReport, trialKey } from "./schema.js";
 import type { Workspace } from "./setup.js";
-
-export const SelftestReport = z.object({
-  scenarios: z.number().int(),
-  gold: z.object({ total: z.number().int(), passed: z.number().int(), specificity: z.number() }),
-  mutations: z.array(
-    z.object({
-      mutation: z.string(),
-      target: z.string(),
-      applicable: z.number().int(),
-      caught: z.number().int(),
-      by_target: z.number().int(),
-      sensitivity: z.number(),
-    }),
-  ),
-  graders: z.array(
-    z.object({
-      grader: z.string(),
-      sensitivity: z.number().nullable(),
-      specificity: z.number().nullable(),
-      mutants: z.number().int(),
-      gold: z.number().int(),
-    }),
-  ),
-  gold_failures: z.array(z.object({ scenario: z.string(), reasons: z.array(z.string()) })),
-  missed_mutants: z.array(z.object({ scenario: z.string(), mutation: z.string() })),
-  threshold: z.number(),
-  ok: z.boolean(),
-});
-export type SelftestReport = z.infer<typeof SelftestReport>;
 
 const SEP = "~";
 

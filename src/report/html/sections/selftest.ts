@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { Analysis } from "../../../analysis/schema.js";
 import { kappaWord } from "../../../graders/judge/calibrate.js";
-import type { RunMeta } from "../../../run/schema.js";
-import type { SelftestReport } from "../../../run/selftest.js";
+import { type RunMeta, SelftestReport } from "../../../run/schema.js";
 import { count, decimal, percent } from "../format.js";
 import { html, type SafeHtml } from "../html.js";
 import { intervalBar } from "../svg.js";
@@ -42,43 +41,6 @@ const CalibrationView = z.object({
   errors: z.array(z.object({ id: z.string(), message: z.string() })).default([]),
 });
 type CalibrationView = z.infer<typeof CalibrationView>;
-
-/**
- * The self-test report as this section reads it. The real schema lives beside the self-test
- * runner, whose imports (executor, graders) the report should not load; the type check below
- * keeps the two in step.
- */
-const SelftestView = z.object({
-  scenarios: z.number(),
-  gold: z.object({ total: z.number(), passed: z.number(), specificity: z.number() }),
-  mutations: z.array(
-    z.object({
-      mutation: z.string(),
-      target: z.string(),
-      applicable: z.number(),
-      caught: z.number(),
-      by_target: z.number(),
-      sensitivity: z.number(),
-    }),
-  ),
-  graders: z.array(
-    z.object({
-      grader: z.string(),
-      sensitivity: z.number().nullable(),
-      specificity: z.number().nullable(),
-      mutants: z.number(),
-      gold: z.number(),
-    }),
-  ),
-  gold_failures: z.array(z.object({ scenario: z.string(), reasons: z.array(z.string()) })),
-  missed_mutants: z.array(z.object({ scenario: z.string(), mutation: z.string() })),
-  threshold: z.number(),
-  ok: z.boolean(),
-});
-type SelftestView = z.infer<typeof SelftestView>;
-type Covers<T extends SelftestView> = T;
-/** Fails to compile when the self-test report drops or retypes a field this section shows. */
-export type SelftestViewCheck = Covers<SelftestReport>;
 
 const LIST_LIMIT = 20;
 
@@ -144,7 +106,7 @@ function rateCell(rate: number | null): SafeHtml {
 }
 
 /** Gold answers must pass (specificity), broken ones must fail (sensitivity), per grader and per kind of break. */
-function selftestFigures(r: SelftestView): SafeHtml {
+function selftestFigures(r: SelftestReport): SafeHtml {
   const caught = r.mutations.reduce((sum, m) => sum + m.caught, 0);
   const applicable = r.mutations.reduce((sum, m) => sum + m.applicable, 0);
   const verdict = r.ok
@@ -194,7 +156,7 @@ function calibrationFigures(r: CalibrationView): SafeHtml {
 }
 
 function selftestBlock(value: unknown): SafeHtml {
-  const known = SelftestView.safeParse(value);
+  const known = SelftestReport.safeParse(value);
   return known.success ? selftestFigures(known.data) : genericFigures(value);
 }
 
