@@ -25,10 +25,10 @@ export function mergeWorld(
   fixture: Record<string, Record<string, unknown>[]>,
 ): WorldData {
   const out: WorldData = {};
-  for (const [name, items] of Object.entries(base)) out[name] = asRecords(clone(items), name);
+  for (const [name, items] of Object.entries(base)) out[name] = asRecords(items, name);
   for (const [name, items] of Object.entries(fixture)) {
     const list = out[name] ?? [];
-    for (const item of asRecords(clone(items), name)) {
+    for (const item of asRecords(items, name)) {
       const at = list.findIndex((r) => r.id === item.id);
       if (at >= 0) list[at] = { ...list[at], ...item } as WorldRecord;
       else list.push(item);
@@ -46,12 +46,13 @@ export class World {
   currentTool: string | undefined;
 
   constructor(data: WorldData) {
-    this.data = clone(data);
+    // Records are replaced, never changed in place, so copying the lists is enough.
+    this.data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, [...v]]));
   }
 
   /** A copy of all collections. */
   snapshot(): WorldData {
-    return clone(this.data);
+    return Object.fromEntries(Object.entries(this.data).map(([k, v]) => [k, [...v]]));
   }
 
   all(collection: string): WorldRecord[] {
@@ -69,8 +70,11 @@ export class World {
 
   /** Set fields of one record; each field that really changes is logged. */
   update(collection: string, id: string, patch: Record<string, unknown>): WorldRecord {
-    const rec = (this.data[collection] ?? []).find((r) => r.id === id);
-    if (!rec) throw new Error(`no ${collection} record ${id}`);
+    const list = this.data[collection] ?? [];
+    const at = list.findIndex((r) => r.id === id);
+    if (at < 0) throw new Error(`no ${collection} record ${id}`);
+    const rec: WorldRecord = { ...list[at]! };
+    list[at] = rec;
     for (const [field, value] of Object.entries(patch)) {
       const before = rec[field];
       if (JSON.stringify(before) === JSON.stringify(value)) continue;

@@ -73,6 +73,8 @@ export async function gradeTrial(
   input: GradeInput,
   opts: { extra?: Grader[]; judge?: AsyncGrader; signal?: AbortSignal } = {},
 ): Promise<Graded> {
+  // A conversation that failed is not graded: its fragment would earn passes it never deserved.
+  if (input.conversation.error) return { grades: [], verdict: "error", escalation: null };
   await prepareLanguageGrader();
   const grades: Grade[] = [];
   for (const g of [...DETERMINISTIC_GRADERS, ...(opts.extra ?? [])]) {

@@ -1,4 +1,5 @@
-import { eld } from "eld/large";
+// eld/small: 97.2% exact against eld/large's 97.4% on our replies, at well under half the memory (docs/langid.md).
+import { eld } from "eld/small";
 import { z } from "zod";
 
 /**

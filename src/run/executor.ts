@@ -81,7 +81,14 @@ export async function executePlan(
     return goldWorlds.get(key) ?? null;
   };
 
+  let lastYield = performance.now();
   const runOne = async (item: PlanItem): Promise<void> => {
+    // In-process bots never wait on I/O; without a turn of the event loop now and then,
+    // Ctrl-C, timers and the progress bar would wait for the whole run.
+    if (performance.now() - lastYield > 10) {
+      lastYield = performance.now();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     if (opts.signal.aborted) {
       tally.abandoned++;
       return;
