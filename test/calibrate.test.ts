@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { type HALVES, heuristicFigures, splitHalves } from "../bench/empathy-heuristic.js";
 import { gradeEscalation } from "../src/graders/deterministic/escalation.js";
-import { heuristicEmpathy } from "../src/graders/empathy-heuristic.js";
+import { heuristicEmpathy, loadEmpathyLexicon } from "../src/graders/empathy-heuristic.js";
 import {
   binaryAgreement,
   calibrate,
@@ -234,5 +235,44 @@ describe("calibrate", () => {
     expect(text).toMatch(/empathy\s+10\s+-?\d\.\d\d/);
     expect(text).toMatch(/escalation_correct \(escalation\)\s+10\s+1\.00\s+almost perfect/);
     expect(text).toContain("rows human, columns grader");
+  });
+});
+
+describe("the offline empathy heuristic on the whole labelled set", () => {
+  it("splits the set into a tuning and a held-out half: deterministic, every language in both, labels spread alike", async () => {
+    const { items, problems } = await loadCalibrationSet(DIR);
+    expect(problems).toEqual([]);
+    const half = splitHalves(items);
+    expect(half.size).toBe(items.length);
+    // The same split whatever order the items come in.
+    expect(splitHalves([...items].reverse())).toEqual(half);
+    const languages = new Set(items.map((i) => i.context.language.split("-")[0]!));
+    for (const l of languages) {
+      const mine = items.filter((i) => i.context.language.split("-")[0] === l);
+      const tuning = mine.filter((i) => half.get(i.id) === "tuning").length;
+      expect(Math.abs(2 * tuning - mine.length), l).toBeLessThanOrEqual(1);
+    }
+    const meanLabel = (h: (typeof HALVES)[number]) => {
+      const labels = items.filter((i) => half.get(i.id) === h).map((i) => i.labels.empathy);
+      return labels.reduce((a, b) => a + b, 0) / labels.length;
+    };
+    expect(Math.abs(meanLabel("tuning") - meanLabel("held-out"))).toBeLessThan(0.25);
+  });
+
+  it("agrees substantially with the labels on the held-out half, without a large bias and using the whole scale", async () => {
+    const { items } = await loadCalibrationSet(DIR);
+    const { figures } = await heuristicFigures(items, loadEmpathyLexicon());
+    for (const set of ["held-out", "full"] as const) {
+      const s = figures[set].overall;
+      expect(s.kappa, set).toBeGreaterThanOrEqual(0.6);
+      expect(s.within_one, set).toBeGreaterThanOrEqual(0.9);
+      expect(Math.abs(s.bias!), set).toBeLessThanOrEqual(0.3);
+    }
+    const full = figures.full.overall;
+    // Every rating 1–5 is given somewhere (the old heuristic never gave 4 or 5).
+    const given = full.levels.map((_, col) => full.confusion.reduce((sum, row) => sum + (row[col] ?? 0), 0));
+    for (const [col, n] of given.entries()) expect(n, `rating ${col + 1}`).toBeGreaterThan(0);
+    // No language is far off on average: within one point for at least three in four items.
+    for (const [l, s] of Object.entries(figures.full.by_language)) expect(s.within_one, l).toBeGreaterThanOrEqual(0.75);
   });
 });

@@ -26,6 +26,8 @@ const LanguageCues = z.strictObject({
   word_boundaries: z.boolean().default(true),
   ignore: Phrases,
   requests: Phrases,
+  // Function words that do not make a bot sentence specific when the customer used them too.
+  stopwords: Phrases,
   emotional_reaction: MechanismCues,
   interpretation: MechanismCues,
   exploration: MechanismCues,
@@ -49,17 +51,19 @@ export type Need = 0 | 1 | 2;
 const NEED_WORD = ["calm", "frustrated", "distressed"] as const;
 
 /**
- * The 1–5 score by need (rows) and depth (columns, see depthOf). A calm routine contact answered
- * without any cue is a 3, as the rubric and the labelling guide say; the same silence towards a
- * distressed customer is a 1. Specific cues lift a reply to 4 and 5 whatever the need.
+ * The 1–5 score by need (rows: calm, frustrated, distressed) and by what the bot showed (columns:
+ * nothing, stock phrases only, then depth 1–5, see depthOf), after the rubric's anchors: a calm
+ * routine contact answered without any cue is a 3 (the labelling guide's convention), stock
+ * phrases alone are a 2, one specific mechanism is enough for a calm customer (3) and, for a
+ * frustrated one, the acknowledgement they were owed (4); silence towards distress is a 1.
  */
-const SCORE_BY_NEED_AND_DEPTH: readonly (readonly number[])[] = [
-  [3, 3, 3, 4, 4, 5],
-  [2, 2, 3, 4, 4, 5],
-  [1, 2, 2, 3, 4, 5],
+const SCORE_BY_NEED: readonly (readonly number[])[] = [
+  [3, 2, 3, 3, 3, 4, 5],
+  [2, 2, 2, 3, 4, 4, 5],
+  [1, 2, 2, 2, 3, 4, 5],
 ];
 
-/** More apology or regret phrases than this in one bot turn is over-apologising (the rubric's level 4 and 5 exclude it). */
+/** This many emotional-reaction phrases in one bot turn, repeats included, is over-apologising (levels 4 and 5 exclude it). */
 export const OVER_APOLOGY = 3;
 /** A reply that over-apologises scores at most this, however many mechanisms it shows. */
 const OVER_APOLOGY_CAP = 3;
@@ -75,25 +79,43 @@ export function depthOf(levels: Record<Mechanism, Level>): number {
   return strong ? 2 + shown : shown;
 }
 
-/** Levels, need and over-apologising to 1–5. */
-export function scoreOf(levels: Record<Mechanism, Level>, need: Need = 0, overApology = false): number {
-  const score = SCORE_BY_NEED_AND_DEPTH[need]?.[depthOf(levels)] ?? 1;
-  return overApology ? Math.min(score, OVER_APOLOGY_CAP) : score;
+/** What the score is read from: the best level per mechanism and what surrounds it. */
+export interface ScoreInput {
+  levels: Record<Mechanism, Level>;
+  need: Need;
+  /** Every cue found was a stock phrase or a bare one ("I understand." and nothing else). */
+  stockOnly: boolean;
+  overApology: boolean;
+}
+
+/** Levels, need, stock phrases and over-apologising to 1–5. */
+export function scoreOf(r: ScoreInput): number {
+  const depth = depthOf(r.levels);
+  const column = depth === 0 ? 0 : r.stockOnly ? 1 : depth + 1;
+  const score = SCORE_BY_NEED[r.need]?.[column] ?? 1;
+  return r.overApology ? Math.min(score, OVER_APOLOGY_CAP) : score;
 }
 
 type Role = Mechanism | "ignore" | "request";
 
-interface Pattern {
-  role: Role;
-  formulaic: boolean;
+/** A phrase ready for matching: lower-cased and folded, its `*` stem mark taken off. */
+interface Phrase {
+  /** As written in the lexicon. */
   phrase: string;
-  re: RegExp;
+  text: string;
+  /** Its first two characters. */
+  head: string;
+  stem: boolean;
+  wordBoundaries: boolean;
 }
 
-interface NeedPattern {
+interface Pattern extends Phrase {
+  role: Role;
+  formulaic: boolean;
+}
+
+interface NeedPattern extends Phrase {
   need: 1 | 2;
-  phrase: string;
-  re: RegExp;
 }
 
 /** The compiled cue lists for one language: bot-side patterns, customer-side need patterns. */
@@ -104,9 +126,8 @@ export interface LanguagePatterns {
   language: string;
   patterns: Pattern[];
   needs: NeedPattern[];
+  stopwords: ReadonlySet<string>;
 }
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * One-to-one character folds applied to phrases and text alike: curly apostrophes, Romanian cedilla
@@ -124,19 +145,56 @@ function normalisePhrase(p: string): string {
   return foldChars(p.normalize("NFC").toLowerCase());
 }
 
-function compile(phrase: string, wordBoundaries: boolean): RegExp {
-  const prefix = phrase.endsWith("*");
-  const body = escapeRe(normalisePhrase(prefix ? phrase.slice(0, -1) : phrase)).replace(/ /g, "\\s+");
-  if (!wordBoundaries) return new RegExp(body, "gu");
-  // Whole words: no letter, mark or digit may touch the phrase, except after a `*` stem.
-  return new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])${body}${prefix ? "[\\p{L}\\p{M}]*" : "(?![\\p{L}\\p{M}\\p{N}])"}`, "gu");
+function prepare(phrase: string, wordBoundaries: boolean): Phrase {
+  const stem = phrase.endsWith("*");
+  const text = normalisePhrase(stem ? phrase.slice(0, -1) : phrase).replace(/\s+/g, " ");
+  return { phrase, text, head: text.slice(0, 2), stem, wordBoundaries };
 }
 
-/** Lower-case without changing string length, so that match offsets point into the original text. */
+const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+const STEM_CHAR = /[\p{L}\p{M}]/u;
+const SPACE = /\s/u;
+/** The code point ending just before index i, and the one starting at it. */
+const charBefore = (s: string, i: number) =>
+  i <= 0 ? "" : String.fromCodePoint(s.codePointAt(i >= 2 && /[\udc00-\udfff]/.test(s[i - 1]!) ? i - 2 : i - 1)!);
+const charAt = (s: string, i: number) => (i < s.length ? String.fromCodePoint(s.codePointAt(i)!) : "");
+
+/** The two-character pieces of a text: a phrase whose first two characters are not among them cannot occur. */
+function pairsIn(folded: string): Set<string> {
+  const pairs = new Set<string>();
+  for (let i = 0; i + 2 <= folded.length; i++) pairs.add(folded.slice(i, i + 2));
+  return pairs;
+}
+
+const mayOccur = (p: Phrase, pairs: ReadonlySet<string>) => p.head.length < 2 || pairs.has(p.head);
+
+/**
+ * Every place a phrase occurs in a folded text (whitespace read as single spaces), as [start,
+ * end). Whole words only (no letter, mark or digit may touch it) unless the language has no word
+ * boundaries; a stem runs on to the end of its word. Plain string search: a language has some
+ * hundreds of phrases, and compiling as many regular expressions costs more than the reading.
+ */
+function* occurrences(folded: string, p: Phrase): Generator<[number, number]> {
+  if (p.text.length === 0) return;
+  for (let at = folded.indexOf(p.text); at >= 0; at = folded.indexOf(p.text, at + 1)) {
+    let end = at + p.text.length;
+    if (p.wordBoundaries) {
+      if (WORD_CHAR.test(charBefore(folded, at))) continue;
+      if (p.stem) while (STEM_CHAR.test(charAt(folded, end))) end += charAt(folded, end).length;
+      else if (WORD_CHAR.test(charAt(folded, end))) continue;
+    }
+    yield [at, end];
+  }
+}
+
+/**
+ * Lower-case, and every whitespace character a space, without changing string length, so that
+ * match offsets point into the original text.
+ */
 function foldCase(text: string): string {
   let out = "";
   for (const ch of text) {
-    const lower = ch.toLowerCase();
+    const lower = SPACE.test(ch) ? " " : ch.toLowerCase();
     out += lower.length === ch.length ? lower : ch;
   }
   return foldChars(out);
@@ -164,9 +222,11 @@ function compilePatterns(lexicon: EmpathyLexicon, primary: string): LanguagePatt
   const lists = [own, lexicon.languages.generic].filter((l) => l !== undefined);
   const patterns: Pattern[] = [];
   const needs: NeedPattern[] = [];
+  const stopwords = new Set<string>();
   for (const l of lists) {
+    for (const w of l.stopwords) stopwords.add(normalisePhrase(w));
     const add = (role: Role, formulaic: boolean, phrases: readonly string[]) => {
-      for (const phrase of phrases) patterns.push({ role, formulaic, phrase, re: compile(phrase, l.word_boundaries) });
+      for (const phrase of phrases) patterns.push({ role, formulaic, ...prepare(phrase, l.word_boundaries) });
     };
     add("ignore", false, l.ignore);
     add("request", false, l.requests);
@@ -174,12 +234,11 @@ function compilePatterns(lexicon: EmpathyLexicon, primary: string): LanguagePatt
       add(m, false, l[m].cues);
       add(m, true, l[m].formulaic);
     }
-    for (const phrase of l.customer.distress) needs.push({ need: 2, phrase, re: compile(phrase, l.word_boundaries) });
-    for (const phrase of l.customer.frustration)
-      needs.push({ need: 1, phrase, re: compile(phrase, l.word_boundaries) });
+    for (const phrase of l.customer.distress) needs.push({ need: 2, ...prepare(phrase, l.word_boundaries) });
+    for (const phrase of l.customer.frustration) needs.push({ need: 1, ...prepare(phrase, l.word_boundaries) });
   }
-  patterns.sort((a, b) => b.phrase.length - a.phrase.length);
-  return { patterns, needs, used: own ? resolved : "generic", language: primary };
+  patterns.sort((a, b) => b.text.length - a.text.length);
+  return { patterns, needs, stopwords, used: own ? resolved : "generic", language: primary };
 }
 
 const segmenters = new Map<string, { words: Intl.Segmenter; sentences: Intl.Segmenter }>();
@@ -206,33 +265,51 @@ function segmentersFor(language: string) {
 const DENSE = /[\p{Script=Han}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
 const ONLY_HIRAGANA = /^[\p{Script=Hiragana}ー]+$/u;
 const DIGITS = /^\p{N}+$/u;
-// Alphabetic words shorter than this are mostly function words ("that", "dass", "pour").
-const MIN_WORD = 5;
+// Alphabetic words shorter than this are mostly function words ("the", "und", "pour").
+const MIN_WORD = 4;
+// Words sharing a start this long share a stem ("frustrated", "frustrating").
+const STEM = 5;
 
-/** Content words of a text: words of five letters or more, numbers, and runs of kanji, katakana, hangul or Thai. */
-export function contentWords(text: string, language: string): string[] {
+// Scripts written without spaces need a dictionary to find words; the others split at anything not a letter.
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
+const LETTERS = /[\p{L}\p{M}\p{N}]+/gu;
+
+/** The words of a text: ICU word segmentation for unspaced scripts, runs of letters and digits otherwise (fast). */
+function wordsOf(text: string, language: string): string[] {
+  if (!UNSPACED.test(text)) return text.match(LETTERS) ?? [];
   const out: string[] = [];
-  for (const s of segmentersFor(language).words.segment(foldCase(text))) {
-    if (!s.isWordLike) continue;
-    const w = s.segment;
+  for (const s of segmentersFor(language).words.segment(text)) if (s.isWordLike) out.push(s.segment);
+  return out;
+}
+
+/**
+ * Content words of a text: words of four letters or more that are not stopwords, numbers, and
+ * runs of kanji, katakana, hangul or Thai.
+ */
+export function contentWords(text: string, language: string, stopwords: ReadonlySet<string> = new Set()): string[] {
+  const out: string[] = [];
+  for (const w of wordsOf(foldCase(text.normalize("NFC")), language)) {
+    if (stopwords.has(w)) continue;
     if (DIGITS.test(w) ? w.length >= 2 : DENSE.test(w) ? w.length >= 2 : w.length >= MIN_WORD && !ONLY_HIRAGANA.test(w))
       out.push(w);
   }
   return out;
 }
 
-/** Same word, or the same stem (a shared start of five letters; a shared run of two characters in dense scripts). */
+/** Same word, or the same stem: one word starts the other, or both start alike for five letters (one inside the other in dense scripts). */
 function sameWord(a: string, b: string): boolean {
   if (a === b) return true;
   if (DENSE.test(a) || DENSE.test(b)) {
     const [short, long] = a.length <= b.length ? [a, b] : [b, a];
     return short.length >= 2 && long.includes(short);
   }
-  return a.length >= MIN_WORD && b.length >= MIN_WORD && a.slice(0, MIN_WORD) === b.slice(0, MIN_WORD);
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return long.startsWith(short) || (short.length >= STEM && short.slice(0, STEM) === long.slice(0, STEM));
 }
 
-const sharesWord = (words: readonly string[], customerWords: readonly string[]) =>
-  words.some((w) => customerWords.some((c) => sameWord(w, c)));
+/** The first of these words the customer used too, if any. */
+const echoOf = (words: readonly string[], customerWords: readonly string[]) =>
+  words.find((w) => customerWords.some((c) => sameWord(w, c)));
 
 /** A question mark at the end of a sentence (Greek `;`, Japanese sentence-final か too). */
 function isQuestion(sentence: string, language: string): boolean {
@@ -251,6 +328,10 @@ export interface Cue {
   formulaic: boolean;
   /** The cue's sentence takes up the customer's own words. */
   specific: boolean;
+  /** The customer's word it takes up (lower case). */
+  echo?: string;
+  /** A reaction or interpretation alone in its sentence ("I understand."): a set phrase, weak like a stock one. */
+  bare?: boolean;
   /** Found as an open question rather than a listed phrase. */
   question?: boolean;
 }
@@ -262,6 +343,9 @@ export interface TurnReading {
   /** Apology and regret phrases in this turn, repeats included. */
   reactions: number;
 }
+
+/** Cues were found and every one was a stock or bare phrase. */
+const stockOnly = (cues: readonly Cue[]) => cues.length > 0 && cues.every((c) => c.formulaic || c.bare === true);
 
 /** Read one bot message: which mechanisms it shows, and how strongly. */
 export function readTurn(
@@ -280,11 +364,10 @@ export function readTurn(
   const taken: [number, number][] = [];
   const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a);
   const found: { p: Pattern; start: number; end: number; sentence: number }[] = [];
+  const present = pairsIn(folded);
   for (const p of lp.patterns) {
-    p.re.lastIndex = 0;
-    for (const m of folded.matchAll(p.re)) {
-      const start = m.index;
-      const end = start + m[0].length;
+    if (!mayOccur(p, present)) continue;
+    for (const [start, end] of occurrences(folded, p)) {
       if (overlaps(start, end)) continue;
       taken.push([start, end]);
       found.push({ p, start, end, sentence: sentenceOf(start) });
@@ -293,8 +376,19 @@ export function readTurn(
   // Words the cues are made of do not count as taking up the customer's words.
   let blanked = folded;
   for (const [a, b] of taken) blanked = blanked.slice(0, a) + " ".repeat(b - a) + blanked.slice(b);
-  const sentenceWords = sentences.map((s) => contentWords(blanked.slice(s.start, s.end), lp.language));
-  const specificSentence = sentenceWords.map((w) => sharesWord(w, customerWords));
+  const sentenceWords = sentences.map((s) => contentWords(blanked.slice(s.start, s.end), lp.language, lp.stopwords));
+  const echoes = sentenceWords.map((w) => echoOf(w, customerWords));
+  const cuesIn = (i: number) =>
+    found.filter((f) => f.sentence === i && f.p.role !== "ignore" && f.p.role !== "request").length;
+  const wordCount = (text: string) => wordsOf(text, lp.language).length;
+  // A reaction or interpretation that is its sentence's only cue, with at most one word more
+  // ("I understand.", "Sorry to hear that."), is a set phrase. A short question is still a question.
+  const isBare = (f: (typeof found)[number]) => {
+    const s = sentences[f.sentence];
+    if (!s || cuesIn(f.sentence) > 1) return false;
+    const rest = blanked.slice(s.start, s.end);
+    return wordCount(rest) <= 1;
+  };
 
   const cues: Cue[] = [];
   const distinct = new Map<Mechanism, { cues: Set<string>; specific: boolean }>();
@@ -307,24 +401,36 @@ export function readTurn(
     distinct.set(role, seen);
     // The same cue repeated is still one cue: repetition and length earn nothing.
     if (!formulaic && seen.cues.has(phrase)) continue;
-    const specific = !formulaic && (specificSentence[f.sentence] ?? false);
-    if (!formulaic) seen.cues.add(phrase);
-    seen.specific ||= specific;
-    cues.push({ mechanism: role, quote: original.slice(f.start, f.end), formulaic, specific });
+    const bare = !formulaic && role !== "exploration" && isBare(f);
+    const echo = formulaic || bare ? undefined : echoes[f.sentence];
+    if (!formulaic && !bare) seen.cues.add(phrase);
+    seen.specific ||= echo !== undefined;
+    cues.push({
+      mechanism: role,
+      quote: original.slice(f.start, f.end),
+      formulaic,
+      specific: echo !== undefined,
+      ...(bare ? { bare } : {}),
+      ...(echo ? { echo } : {}),
+    });
   }
   if (!distinct.has("exploration")) {
-    // An open question that is not a request for account data explores what the customer has not said.
+    // An open question that is not a request for account data explores what the customer has not
+    // said. Stock phrases do not count towards its length, so a stock closing question is none.
     sentences.forEach((s, i) => {
       const sentence = original.slice(s.start, s.end);
       if (!isQuestion(sentence, lp.language)) return;
-      if (found.some((f) => f.sentence === i && (f.p.role === "request" || f.p.role === "ignore"))) return;
-      const words = [...segmentersFor(lp.language).words.segment(sentence)].filter((w) => w.isWordLike).length;
-      if (words < MIN_QUESTION_WORDS) return;
-      const specific = specificSentence[i] ?? false;
-      const seen = distinct.get("exploration") ?? { cues: new Set<string>(), specific: false };
-      seen.specific ||= specific;
-      distinct.set("exploration", seen);
-      cues.push({ mechanism: "exploration", quote: sentence.trim(), formulaic: false, specific, question: true });
+      if (found.some((f) => f.sentence === i && f.p.role === "request")) return;
+      if (wordCount(blanked.slice(s.start, s.end)) < MIN_QUESTION_WORDS) return;
+      // Weak at most: a question that takes up the customer's words may as well press them ("can you pay half now?").
+      distinct.set("exploration", distinct.get("exploration") ?? { cues: new Set<string>(), specific: false });
+      cues.push({
+        mechanism: "exploration",
+        quote: sentence.trim(),
+        formulaic: false,
+        specific: false,
+        question: true,
+      });
     });
   }
   const levels = Object.fromEntries(
@@ -337,34 +443,69 @@ export function readTurn(
   return { turn, levels, cues, reactions };
 }
 
-/** How much the customer's own words call for: distress 2, frustration 1, else 0; a tier-3 case is at least 1. */
+// Addresses and numbers say nothing about what the customer feels or lives through.
+const EMAIL = /\S+@\S+/gu;
+const HAS_LETTER = /\p{L}/u;
+// Words a customer must say again, unanswered, before it reads as having to repeat themselves.
+const REPEATED_WORDS = 2;
+
+/** Content words of a customer message, without e-mail addresses. */
+function customerWordsOf(text: string, lp: LanguagePatterns): string[] {
+  return contentWords(text.replace(EMAIL, " "), lp.language, lp.stopwords);
+}
+
+/**
+ * How much the customer's own words call for: distress 2, frustration 1, else 0. A tier-3 case
+ * is at least 1, and so is a customer who has to say the same thing again: a later message
+ * repeating two words of an earlier one that no bot reply took up ("I want to speak to a
+ * person." … "I said I want a person.").
+ */
 export function readNeed(
-  customerTexts: readonly string[],
+  transcript: readonly TranscriptEvent[],
   lp: LanguagePatterns,
   tier = 1,
+  wordsOfEvent: (e: TranscriptEvent & { text: string }) => string[] = (e) =>
+    e.type === "customer" ? customerWordsOf(e.text, lp) : contentWords(e.text, lp.language, lp.stopwords),
 ): { need: Need; quotes: string[] } {
   let need: Need = tier >= 3 ? 1 : 0;
   const quotes: string[] = [];
+  const earlier: string[] = [];
+  const botWords: string[] = [];
+  const customerTexts: string[] = [];
+  for (const e of transcript) {
+    if (e.type === "bot") botWords.push(...wordsOfEvent(e));
+    if (e.type !== "customer") continue;
+    customerTexts.push(e.text);
+    const words = wordsOfEvent(e).filter((w) => HAS_LETTER.test(w));
+    const repeated = new Set(
+      words.filter((w) => earlier.some((x) => sameWord(w, x)) && !botWords.some((b) => sameWord(w, b))),
+    );
+    if (repeated.size >= REPEATED_WORDS && need < 1) {
+      need = 1;
+      quotes.push(`repeats: ${[...repeated].join(" ")}`);
+    }
+    earlier.push(...words);
+  }
   for (const text of customerTexts) {
     const original = text.normalize("NFC");
     const folded = foldCase(original);
+    const present = pairsIn(folded);
     for (const p of lp.needs) {
-      p.re.lastIndex = 0;
-      const m = p.re.exec(folded);
-      if (!m) continue;
-      if (p.need >= need) quotes.push(original.slice(m.index, m.index + m[0].length));
+      if (!mayOccur(p, present)) continue;
+      const first = occurrences(folded, p).next();
+      if (first.done) continue;
+      const [start, end] = first.value;
+      if (p.need >= need) quotes.push(original.slice(start, end));
       need = Math.max(need, p.need) as Need;
     }
   }
   return { need, quotes: quotes.slice(0, 3) };
 }
 
-export interface ConversationReading {
+export interface ConversationReading extends ScoreInput {
   turns: TurnReading[];
-  levels: Record<Mechanism, Level>;
-  need: Need;
+  /** Customer words that set the need. */
   needQuotes: string[];
-  overApology: boolean;
   score: number;
   used: string;
 }
@@ -377,29 +518,33 @@ export function readConversation(
   tier = 1,
 ): ConversationReading {
   const lp = patternsFor(lexicon, language);
-  const customerTexts: string[] = [];
+  // Each message's words are read once, for the echo check and for the need.
+  const read = new Map<TranscriptEvent, string[]>();
+  const wordsOfEvent = (e: TranscriptEvent & { text: string }) => {
+    let words = read.get(e);
+    if (!words) {
+      words = e.type === "customer" ? customerWordsOf(e.text, lp) : contentWords(e.text, lp.language, lp.stopwords);
+      read.set(e, words);
+    }
+    return words;
+  };
   const customerWords: string[] = [];
   const turns: TurnReading[] = [];
   for (const e of transcript) {
-    if (e.type === "customer") {
-      customerTexts.push(e.text);
-      customerWords.push(...contentWords(e.text, lp.language));
-    } else if (e.type === "bot" && e.text.trim()) turns.push(readTurn(e.text, e.turn, lp, customerWords));
+    if (e.type === "customer") customerWords.push(...wordsOfEvent(e));
+    else if (e.type === "bot" && e.text.trim()) turns.push(readTurn(e.text, e.turn, lp, customerWords));
   }
   const levels = Object.fromEntries(
     MECHANISMS.map((m) => [m, Math.max(0, ...turns.map((t) => t.levels[m])) as Level]),
   ) as Record<Mechanism, Level>;
-  const { need, quotes } = readNeed(customerTexts, lp, tier);
-  const overApology = turns.some((t) => t.reactions >= OVER_APOLOGY);
-  return {
-    turns,
+  const { need, quotes } = readNeed(transcript, lp, tier, wordsOfEvent);
+  const reading: ScoreInput = {
     levels,
     need,
-    needQuotes: quotes,
-    overApology,
-    score: scoreOf(levels, need, overApology),
-    used: lp.used,
+    stockOnly: stockOnly(turns.flatMap((t) => t.cues)),
+    overApology: turns.some((t) => t.reactions >= OVER_APOLOGY),
   };
+  return { ...reading, turns, needQuotes: quotes, score: scoreOf(reading), used: lp.used };
 }
 
 const LEVEL_WORD = ["none", "weak", "strong"] as const;
