@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { aggregateValues, mode } from "../src/graders/judge/aggregate.js";
-import { modelFamily, sameFamilyWarning } from "../src/providers/model-family.js";
 import { DELIMITER_REMOVED, fenceMarkers } from "../src/graders/judge/fence.js";
 import { createJudge } from "../src/graders/judge/judge.js";
 import { loadRubrics, parseRubric } from "../src/graders/judge/rubric-loader.js";
 import type { Rubric } from "../src/graders/judge/rubric-schema.js";
+import { modelFamily, sameFamilyWarning } from "../src/providers/model-family.js";
 import type { BotTurn } from "../src/providers/types.js";
 import { formatProblem } from "../src/suite/problems.js";
 import { bot, customer, gradeInput, scriptedJudge, submit } from "./helpers/judge-input.js";

@@ -165,7 +165,9 @@ export function zodProblems(
       out.push({
         file: src.file,
         ...pos,
-        message: generic ? `missing required field \`${name}\`${parentPath.length ? ` in ${showPath(parentPath)}` : ""}` : issue.message,
+        message: generic
+          ? `missing required field \`${name}\`${parentPath.length ? ` in ${showPath(parentPath)}` : ""}`
+          : issue.message,
         hint: `add \`${name}:\``,
       });
       continue;
