@@ -24,6 +24,9 @@ function hash32(text: string): number {
   return h >>> 0;
 }
 
+/** Per scenario, trial index → passed; the shape both analysis and gate compare. */
+export type TrialOutcomes = Map<string, Map<number, boolean>>;
+
 /** Compare graded trials of `a` with those of `b`; diff is b − a. Lines of other candidates are ignored. */
 export function comparePaired(
   aLines: readonly ResultLine[],
@@ -31,8 +34,8 @@ export function comparePaired(
   names: { a: string; b: string; source: PairedComparison["source"] },
   settings: CompareSettings,
 ): PairedComparison {
-  const byScenario = (lines: readonly ResultLine[]) => {
-    const out = new Map<string, Map<number, boolean>>();
+  const byScenario = (lines: readonly ResultLine[]): TrialOutcomes => {
+    const out: TrialOutcomes = new Map();
     for (const l of lines) {
       if (l.verdict === "error") continue;
       const id = scenarioId(l);
@@ -45,8 +48,16 @@ export function comparePaired(
     }
     return out;
   };
-  const a = byScenario(aLines);
-  const b = byScenario(bLines);
+  return compareOutcomes(byScenario(aLines), byScenario(bLines), names, settings);
+}
+
+/** The paired test itself: McNemar on trial pairs and a scenario-clustered bootstrap of the difference. */
+export function compareOutcomes(
+  a: TrialOutcomes,
+  b: TrialOutcomes,
+  names: { a: string; b: string; source: PairedComparison["source"] },
+  settings: CompareSettings,
+): PairedComparison {
   const clusters: PairedCluster[] = [];
   let bothPass = 0;
   let aOnly = 0;
@@ -54,7 +65,7 @@ export function comparePaired(
   let neither = 0;
   for (const [id, aTrials] of a) {
     const bTrials = b.get(id);
-    if (!bTrials) continue;
+    if (!bTrials || aTrials.size === 0 || bTrials.size === 0) continue;
     const cluster: PairedCluster = { aPasses: 0, aN: 0, bPasses: 0, bN: 0 };
     for (const pass of aTrials.values()) {
       cluster.aN++;
