@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { seededRng } from "../../src/analysis/random.js";
 
 /** The shared part of the local protocol servers: loopback listener, recording, fault injection. */
 
@@ -72,17 +73,8 @@ export interface HarnessOptions<Body> {
   latencyMs?: number | undefined;
 }
 
-/** mulberry32: small, fast, good enough to spread faults reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The analysis' seeded generator spreads faults reproducibly. */
+export const seededRandom = seededRng;
 
 function faultPicker(plan: FaultPlan | undefined): (index: number, body: unknown) => Fault | null | undefined {
   if (!plan) return () => null;
