@@ -165,12 +165,28 @@ export async function executePlan(
     onProgress?.(tally);
   };
 
-  await Promise.all(
-    items.map((item) => {
-      const limiter = perCandidate.get(item.candidate);
-      // Wait for the candidate's own limit first, so a busy candidate does not hold global slots.
-      return limiter ? limiter(() => global(() => runOne(item))) : global(() => runOne(item));
-    }),
-  );
+  // Schedule lazily: at most `window` trials wait for a slot, so memory does not grow with the plan.
+  const window = Math.max(256, opts.concurrency * 8);
+  let active = 0;
+  let wake: (() => void) | undefined;
+  const settle = () => {
+    active--;
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const slotFreed = () =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  for (const item of items) {
+    while (active >= window) await slotFreed();
+    active++;
+    const limiter = perCandidate.get(item.candidate);
+    // Wait for the candidate's own limit first, so a busy candidate does not hold global slots.
+    const task = limiter ? limiter(() => global(() => runOne(item))) : global(() => runOne(item));
+    void task.then(settle, settle);
+  }
+  while (active > 0) await slotFreed();
   return tally;
 }
