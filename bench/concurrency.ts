@@ -17,6 +17,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs, promisify } from "node:util";
 import { stringify } from "yaml";
+import { PROMPTFOO_FORCED_ENV } from "../src/providers/promptfoo.js";
 import { GOOD_REPLY, makeProject } from "../test/fixtures/executor/project.js";
 import { BIN, ROOT } from "../test/helpers/cli.js";
 import { startWebhookBotServer } from "../test/servers/webhook-bot.js";
@@ -276,12 +277,7 @@ async function runPromptfoo(
     ...process.env,
     HOME: home,
     PROMPTFOO_CONFIG_DIR: path.join(home, ".promptfoo"),
-    PROMPTFOO_DISABLE_TELEMETRY: "1",
-    PROMPTFOO_DISABLE_UPDATE: "1",
-    PROMPTFOO_DISABLE_REMOTE_GENERATION: "true",
-    PROMPTFOO_DISABLE_REDTEAM_REMOTE_GENERATION: "true",
-    PROMPTFOO_DISABLE_SHARING: "1",
-    PROMPTFOO_DISABLE_SHARE_EMAIL_REQUEST: "1",
+    ...PROMPTFOO_FORCED_ENV,
     PROMPTFOO_CACHE_ENABLED: "false",
     NO_COLOR: "1",
   };

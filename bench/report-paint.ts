@@ -12,17 +12,8 @@ import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import { analyze } from "../src/analysis/analyze.js";
 import { renderHtmlReport } from "../src/report/html/index.js";
+import { CHROMIUM, CHROMIUM_ARGS } from "../test/helpers/chromium.js";
 import { makeResultLines, makeRunMeta } from "../test/helpers/synthetic-results.js";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const { values } = parseArgs({
   options: {
@@ -72,7 +63,7 @@ interface Load {
   heapMb: number;
 }
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 try {
   const measured: Load[] = [];
   let openMs = 0;

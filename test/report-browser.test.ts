@@ -9,17 +9,9 @@ import type { Analysis } from "../src/analysis/schema.js";
 import { DECISION_LABEL } from "../src/report/html/format.js";
 import { renderHtmlReport } from "../src/report/html/index.js";
 import { type ResultLine, trialKey } from "../src/run/schema.js";
+import { CHROMIUM, CHROMIUM_ARGS } from "./helpers/chromium.js";
 import { makeResultLines, makeRunMeta } from "./helpers/synthetic-results.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const available = existsSync(CHROMIUM);
 const required = process.env.CI === "true";
 if (!available && !required) {
@@ -160,7 +152,7 @@ describe.skipIf(!available && !required)("HTML report in headless Chromium", () 
     const file = join(dir, "index.html");
     writeFileSync(file, renderHtmlReport(analysis, lines, [meta]));
     url = pathToFileURL(file).href;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {
