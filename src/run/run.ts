@@ -78,12 +78,13 @@ export async function resolveCandidates(
       if (err instanceof InputError) throw err;
       if (!(err instanceof ProviderError)) throw err;
       const where = e.id ?? e.provider;
+      const message = err.message.startsWith(`${where}:`) ? err.message : `${where}: ${err.message}`;
       throw new InputError([
         {
           file: "--candidate",
           line: 1,
           col: 1,
-          message: `${where}: ${err.message}`,
+          message,
           hint: "see the provider table in README.md",
         },
       ]);

@@ -24,7 +24,7 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; pr
   const doc = parseDocument(body, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false });
   const problems: Problem[] = doc.errors.map((e) => {
     const pos = lines.linePos(e.pos[0]);
-    return { file, line: pos.line, col: pos.col, message: yamlMessage(e.message), hint: yamlHint(e.code) };
+    return { file, line: pos.line, col: pos.col, message: yamlMessage(e.message), hint: yamlHint(e.code, e.message) };
   });
   if (problems.length > 0) return { problems };
   return { source: { file, doc, lines, value: doc.toJS({ maxAliasCount: 1000 }) }, problems };
@@ -35,14 +35,14 @@ function yamlMessage(message: string): string {
   return `YAML: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
 }
 
-function yamlHint(code: string): string | undefined {
+function yamlHint(code: string, message: string): string | undefined {
   switch (code) {
     case "DUPLICATE_KEY":
       return "each key may appear once in a mapping; remove or rename one of them";
     case "TAB_AS_INDENT":
       return "YAML indentation must use spaces, not tabs";
     case "MISSING_CHAR":
-      return "close the quoted string on the same logical value";
+      return /quote/i.test(message) ? "close the quoted string on the same logical value" : undefined;
     case "BAD_INDENT":
     case "MISSING_INDENT":
       return "check the indentation of this line against its parent";
