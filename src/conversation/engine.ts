@@ -1,11 +1,4 @@
-import {
-  type Candidate,
-  type Handoff,
-  type Message,
-  ProviderError,
-  type ToolCall,
-  type Usage,
-} from "../providers/types.js";
+import { type Candidate, type Message, ProviderError, type ToolCall, type Usage } from "../providers/types.js";
 import type { Domain } from "../suite/domain-schema.js";
 import type { LoadedScenario } from "../suite/schema.js";
 import type { Customer } from "./customer.js";
@@ -173,10 +166,4 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
     initialWorld,
     finalWorld,
   };
-}
-
-/** The hand-off of a finished conversation, if any. */
-export function handoffOf(transcript: TranscriptEvent[]): (Handoff & { turn: number }) | undefined {
-  const h = transcript.find((e) => e.type === "handoff");
-  return h && h.type === "handoff" ? { reason: h.reason, summary: h.summary, turn: h.turn } : undefined;
 }

@@ -4,7 +4,6 @@ import {
   existsSync,
   ftruncateSync,
   openSync,
-  readFileSync,
   readSync,
   statSync,
   writeSync,
@@ -69,9 +68,4 @@ export async function storedKeys(file: string): Promise<Set<string>> {
     if (m) keys.add(JSON.parse(`"${m[1]}"`) as string);
   }
   return keys;
-}
-
-/** Read a small JSON file. */
-export function readJson(file: string): unknown {
-  return JSON.parse(readFileSync(file, "utf8"));
 }
