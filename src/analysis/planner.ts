@@ -708,10 +708,13 @@ function scopeSentences(plan: ScopePlan, unit: string, policy: PlanWording): str
   const s = plan.shares;
   const tiersOf = new Map<string, number>();
   for (const g of plan.by_intent) tiersOf.set(g.key, (tiersOf.get(g.key) ?? 0) + 1);
-  const every = plan.by_intent.map((g) => intentName(g, tiersOf));
-  const intents = (d: Decision): string[] =>
-    plan.by_intent.filter((g) => g.decision === d).map((g) => intentName(g, tiersOf));
-  const partly = (d: Decision): boolean => plan.by_intent.some((g) => g.decision !== d && g.shares[d] > 0);
+  // Intents that stand for no contacts (volume 0, e.g. security probes) take no share and are not named.
+  const counted = plan.by_intent.some((g) => g.weight > 0)
+    ? plan.by_intent.filter((g) => g.weight > 0)
+    : plan.by_intent;
+  const every = counted.map((g) => intentName(g, tiersOf));
+  const intents = (d: Decision): string[] => counted.filter((g) => g.decision === d).map((g) => intentName(g, tiersOf));
+  const partly = (d: Decision): boolean => counted.some((g) => g.decision !== d && g.shares[d] > 0);
   const out: string[] = [];
   const lead: Array<[Decision, string]> = [
     ["automate", "Automate now"],
