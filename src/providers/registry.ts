@@ -94,26 +94,21 @@ async function createRemoteProvider(
     pricing: ctx.pricing,
     env: ctx.env,
   };
+  // What every model provider takes: the model from the spec, endpoint and key variable from entry or query.
+  const model = {
+    ...common,
+    id,
+    model: rest,
+    baseURL: e.baseURL ?? params.baseURL,
+    apiKeyEnv: e.apiKeyEnv ?? params.apiKeyEnv,
+  };
   let candidate: Candidate;
   if (scheme === "openai") {
     const { createOpenAICandidate } = await import("./openai.js");
-    candidate = createOpenAICandidate({
-      ...common,
-      id,
-      model: rest,
-      baseURL: e.baseURL ?? params.baseURL,
-      apiKeyEnv: e.apiKeyEnv ?? params.apiKeyEnv,
-      stream: e.stream,
-    });
+    candidate = createOpenAICandidate({ ...model, stream: e.stream });
   } else if (scheme === "anthropic") {
     const { createAnthropicCandidate } = await import("./anthropic.js");
-    candidate = createAnthropicCandidate({
-      ...common,
-      id,
-      model: rest,
-      baseURL: e.baseURL ?? params.baseURL,
-      apiKeyEnv: e.apiKeyEnv ?? params.apiKeyEnv,
-    });
+    candidate = createAnthropicCandidate(model);
   } else if (scheme === "http" || scheme === "https") {
     const { createHttpBotCandidate } = await import("./http-bot.js");
     // `http:` alone takes everything from options; `http://host/path` is the bot's URL.
