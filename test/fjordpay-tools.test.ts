@@ -127,6 +127,27 @@ describe("fjordpay domain files", () => {
   });
 });
 
+describe("the world a trial starts from", () => {
+  it("is merged once per scenario fixture and frozen; each World changes only its own copy", () => {
+    const fixture = { customers: [{ id: "C-1042", name: "Fixture Name" }] };
+    const start = mergeWorld(baseWorld, fixture);
+    expect(mergeWorld(baseWorld, fixture)).toBe(start);
+    expect(mergeWorld(baseWorld, {})).not.toBe(start);
+    expect(Object.isFrozen(start.customers)).toBe(true);
+    expect(Object.isFrozen(start.customers?.[0])).toBe(true);
+
+    const first = new World(start);
+    first.update("customers", "C-1042", { name: "Changed" });
+    first.insert("notes", { text: "x" });
+    expect(first.get("customers", "C-1042")?.name).toBe("Changed");
+    // The next trial of the scenario starts from the untouched merge.
+    const second = new World(mergeWorld(baseWorld, fixture));
+    expect(second.get("customers", "C-1042")?.name).toBe("Fixture Name");
+    expect(second.all("notes")).toEqual([]);
+    expect(start.customers?.find((c) => c.id === "C-1042")?.name).toBe("Fixture Name");
+  });
+});
+
 /** A help-centre article as written: front matter, then Markdown. */
 function readArticle(lang: string, file: string): { id: unknown; title: unknown; intents: unknown; body: string } {
   const text = readFileSync(join(DIR, "kb", lang, file), "utf8");

@@ -19,11 +19,38 @@ function asRecords(items: Record<string, unknown>[], collection: string): WorldR
   });
 }
 
-/** The domain's base world with the scenario's fixture merged over it, record by record (by id). */
-export function mergeWorld(
-  base: Record<string, Record<string, unknown>[]>,
-  fixture: Record<string, Record<string, unknown>[]>,
-): WorldData {
+type WorldInput = Record<string, Record<string, unknown>[]>;
+
+const merged = new WeakMap<WorldInput, WeakMap<WorldInput, WorldData>>();
+
+/**
+ * The domain's base world with the scenario's fixture merged over it, record by record (by id).
+ * Every trial of a scenario starts from the same merge, so it is made once per (base, fixture) and
+ * frozen: a World copies the lists it changes and replaces records rather than changing them.
+ */
+export function mergeWorld(base: WorldInput, fixture: WorldInput): WorldData {
+  let byFixture = merged.get(base);
+  if (!byFixture) {
+    byFixture = new WeakMap();
+    merged.set(base, byFixture);
+  }
+  let data = byFixture.get(fixture);
+  if (!data) {
+    data = freezeWorld(merge(base, fixture));
+    byFixture.set(fixture, data);
+  }
+  return data;
+}
+
+function freezeWorld(data: WorldData): WorldData {
+  for (const list of Object.values(data)) {
+    for (const record of list) Object.freeze(record);
+    Object.freeze(list);
+  }
+  return Object.freeze(data);
+}
+
+function merge(base: WorldInput, fixture: WorldInput): WorldData {
   const out: WorldData = {};
   for (const [name, items] of Object.entries(base)) out[name] = asRecords(items, name);
   for (const [name, items] of Object.entries(fixture)) {
