@@ -34,8 +34,21 @@ export interface ConversationResult {
 
 /** The system prompt for model candidates: the domain's template with policy and language filled in. */
 export function systemPrompt(domain: Domain, language: string): string {
-  return domain.systemPrompt.replaceAll("{{policy}}", domain.policy).replaceAll("{{language}}", language);
+  let byLanguage = prompts.get(domain);
+  if (!byLanguage) {
+    byLanguage = new Map();
+    prompts.set(domain, byLanguage);
+  }
+  let prompt = byLanguage.get(language);
+  if (prompt === undefined) {
+    prompt = domain.systemPrompt.replaceAll("{{policy}}", domain.policy).replaceAll("{{language}}", language);
+    byLanguage.set(language, prompt);
+  }
+  return prompt;
 }
+
+// Filled in once per domain and language: the policy is some thousands of characters.
+const prompts = new WeakMap<Domain, Map<string, string>>();
 
 function addUsage(total: TotalUsage, u: Usage | undefined): void {
   total.calls += 1;
