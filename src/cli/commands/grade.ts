@@ -5,6 +5,7 @@ import { regradeRun } from "../../run/regrade.js";
 import { providerContext } from "../../run/run.js";
 import { readRunMeta } from "../../run/run-dir.js";
 import { openWorkspace } from "../../run/setup.js";
+import { withCompactHeap } from "../compact-heap.js";
 import { withInterrupt } from "../interrupt.js";
 import type { CliIO } from "../io.js";
 import { buildJudge } from "../judge-option.js";
@@ -41,13 +42,15 @@ export function gradeCommand(program: Command, io: CliIO): void {
         const judge = await buildJudge(o.judge.length ? o.judge : undefined, ws, ctx, io, meta.candidates);
         const outDir = path.resolve(io.cwd, o.out ?? path.dirname(dir));
         const res = await withInterrupt(io, (signal) =>
-          regradeRun(ws, dir, {
-            outDir,
-            judge: judge?.grader,
-            judgeId: judge?.id,
-            extra: heuristicGraders(judge !== undefined),
-            signal,
-          }),
+          withCompactHeap(() =>
+            regradeRun(ws, dir, {
+              outDir,
+              judge: judge?.grader,
+              judgeId: judge?.id,
+              extra: heuristicGraders(judge !== undefined),
+              signal,
+            }),
+          ),
         );
         if (o.report !== false) await writeRunReports([res.runDir], res.runDir, ws);
         const rel = path.relative(io.cwd, res.runDir) || res.runDir;

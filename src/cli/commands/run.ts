@@ -6,6 +6,7 @@ import { executeRun } from "../../run/run.js";
 import { readRunMeta } from "../../run/run-dir.js";
 import { openWorkspace } from "../../run/setup.js";
 import { InputError } from "../../suite/problems.js";
+import { withCompactHeap } from "../compact-heap.js";
 import { withInterrupt } from "../interrupt.js";
 import { type CliIO, EXIT, ExitCode } from "../io.js";
 import { buildJudge } from "../judge-option.js";
@@ -75,40 +76,42 @@ export function runCommand(program: Command, io: CliIO): void {
       const summary = new RunSummary();
       let progress: ReturnType<typeof createProgress> | undefined;
       const outcome = await withInterrupt(io, (signal) =>
-        executeRun(ws, {
-          candidates: o.candidate,
-          trials: positiveInt("--trials", o.trials),
-          maxTurns: positiveInt("--max-turns", o.maxTurns),
-          out: o.out,
-          resume: o.resume,
-          shard,
-          concurrency: positiveInt("--concurrency", o.concurrency),
-          noCache: o.cache === false,
-          graders: async (ctx) => {
-            const judge = await buildJudge(o.judge?.length ? o.judge : undefined, ws, ctx, io);
-            if (!judge) {
-              const judged = ws.loaded.scenarios.filter(
-                (s) => s.expect.rubric.length || s.expect.forbidden.some((f) => typeof f === "string"),
-              );
-              if (judged.length) {
-                io.stderr(
-                  `note: ${judged.length} scenarios have judged expectations (rubric lines, plain-text forbidden entries); without --judge they are recorded as not judged\n`,
+        withCompactHeap(() =>
+          executeRun(ws, {
+            candidates: o.candidate,
+            trials: positiveInt("--trials", o.trials),
+            maxTurns: positiveInt("--max-turns", o.maxTurns),
+            out: o.out,
+            resume: o.resume,
+            shard,
+            concurrency: positiveInt("--concurrency", o.concurrency),
+            noCache: o.cache === false,
+            graders: async (ctx) => {
+              const judge = await buildJudge(o.judge?.length ? o.judge : undefined, ws, ctx, io);
+              if (!judge) {
+                const judged = ws.loaded.scenarios.filter(
+                  (s) => s.expect.rubric.length || s.expect.forbidden.some((f) => typeof f === "string"),
                 );
+                if (judged.length) {
+                  io.stderr(
+                    `note: ${judged.length} scenarios have judged expectations (rubric lines, plain-text forbidden entries); without --judge they are recorded as not judged\n`,
+                  );
+                }
               }
-            }
-            return { judge: judge?.grader, judgeId: judge?.id, extra: heuristicGraders(judge !== undefined) };
-          },
-          signal,
-          env: io.env,
-          onStart: ({ runDir, planned, skipped }) => {
-            io.stderr(
-              `run ${path.relative(io.cwd, runDir) || runDir}: ${planned} trials${skipped ? `, ${skipped} already done` : ""}\n`,
-            );
-            progress = createProgress(io, planned - skipped);
-          },
-          onProgress: (t) => progress?.update(t),
-          onResult: (line) => summary.add(line),
-        }),
+              return { judge: judge?.grader, judgeId: judge?.id, extra: heuristicGraders(judge !== undefined) };
+            },
+            signal,
+            env: io.env,
+            onStart: ({ runDir, planned, skipped }) => {
+              io.stderr(
+                `run ${path.relative(io.cwd, runDir) || runDir}: ${planned} trials${skipped ? `, ${skipped} already done` : ""}\n`,
+              );
+              progress = createProgress(io, planned - skipped);
+            },
+            onProgress: (t) => progress?.update(t),
+            onResult: (line) => summary.add(line),
+          }),
+        ),
       );
       progress?.stop();
       const rel = path.relative(io.cwd, outcome.runDir) || outcome.runDir;
