@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { createHttpClient, type HttpAnswer } from "./http-request.js";
 import { parseToolArguments } from "./openai.js";
 import { redact } from "./redact.js";
 import { errorFromStatus, NetworkError } from "./retry.js";
@@ -160,10 +161,9 @@ function readToolCalls(value: unknown, id: string): ToolCall[] {
 /** Creates a candidate for a bot behind a webhook; headers and URL are resolved from env at once. */
 export function createHttpBotCandidate(
   options: HttpBotOptions,
-  deps: { env?: NodeJS.ProcessEnv; fetch?: typeof fetch } = {},
+  deps: { env?: NodeJS.ProcessEnv } = {},
 ): HttpBotCandidate {
   const env = deps.env ?? process.env;
-  const doFetch = deps.fetch ?? fetch;
   const parsedOptions = HttpBotOptions.safeParse(options);
   if (!parsedOptions.success) {
     throw new ProviderError("config", `http bot: invalid options: ${z.prettifyError(parsedOptions.error)}`);
@@ -188,6 +188,7 @@ export function createHttpBotCandidate(
   const mapping = opts.response;
   // Session ids issued by the bot, per conversation; dropped when the conversation ends.
   const issuedSessions = new Map<string, string>();
+  const client = createHttpClient();
   const fail = (kind: ProviderError["kind"], message: string) =>
     new ProviderError(kind, redact(`${id}: ${message}`, env));
 
@@ -203,20 +204,18 @@ export function createHttpBotCandidate(
       conversation_id: conversation,
     };
     const target = String(renderTemplate(url, vars, encodeURIComponent));
-    const init: RequestInit = { method: opts.method, headers, signal: req.signal };
-    if (opts.method !== "GET") init.body = JSON.stringify(renderTemplate(bodyTemplate, vars));
+    const body = opts.method !== "GET" ? JSON.stringify(renderTemplate(bodyTemplate, vars)) : undefined;
 
-    let res: Response;
-    let text: string;
+    let res: HttpAnswer;
     try {
-      res = await doFetch(target, init);
-      text = await res.text();
+      res = await client.request(target, { method: opts.method, headers, body, signal: req.signal });
     } catch (err) {
       if (req.signal.aborted) throw req.signal.reason;
       const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
       throw Object.assign(new NetworkError(redact(`${id}: ${String(err)}${cause}`, env)), { cause: err });
     }
-    if (!res.ok) {
+    const { text } = res;
+    if (res.status < 200 || res.status > 299) {
       throw errorFromStatus(res.status, redact(`${id}: HTTP ${res.status}: ${text.slice(0, 300)}`, env), res.headers);
     }
     let json: unknown;
@@ -266,5 +265,5 @@ export function createHttpBotCandidate(
     return turn;
   }
 
-  return { id, runsOwnTools: true, respond };
+  return { id, runsOwnTools: true, respond, close: async () => client.close() };
 }
