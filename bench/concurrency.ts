@@ -8,7 +8,9 @@
  * supportbench is measured twice: in-process (the run itself) and as a fresh `node dist/cli/main.js`
  * process (start-up included, like promptfoo's figure; needs `npm run build`).
  *
- *   npx tsx bench/concurrency.ts [--trials 2000] [--latency 200] [--concurrency 100] [--no-promptfoo]
+ *   npx tsx bench/concurrency.ts [--trials 2000] [--latency 200] [--concurrency 100] [--no-promptfoo] [--profile]
+ *
+ * --profile samples the CPU of the in-process run and prints where the time goes.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -18,6 +20,7 @@ import { createInterface } from "node:readline";
 import { parseArgs, promisify } from "node:util";
 import { stringify } from "yaml";
 import { PROMPTFOO_FORCED_ENV } from "../src/providers/promptfoo.js";
+import { type CpuProfile, profiled, profileReport } from "../test/fixtures/executor/measure.js";
 import { GOOD_REPLY, makeProject } from "../test/fixtures/executor/project.js";
 import { BIN, ROOT } from "../test/helpers/cli.js";
 import { startWebhookBotServer } from "../test/servers/webhook-bot.js";
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "100" },
     "no-promptfoo": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
     /** Internal: be the bot process. */
     serve: { type: "boolean", default: false },
   },
@@ -112,6 +116,7 @@ async function bench(): Promise<void> {
   const bot = await Bot.start();
   const results: Measured[] = [];
   const dirs: string[] = [];
+  let profile: CpuProfile | undefined;
   try {
     const project = makeProject(
       {
@@ -139,18 +144,25 @@ async function bench(): Promise<void> {
     const cpu0 = process.cpuUsage();
     let cpuAtRun = cpu0;
     const t0 = performance.now();
-    const code = await main(args, {
-      ...quiet,
-      stdout: (t) => {
-        out += t;
-      },
-      stderr: (t) => {
-        if (!started && t.startsWith("run ")) {
-          started = performance.now();
-          cpuAtRun = process.cpuUsage();
-        }
-      },
-    });
+    const invoke = () =>
+      main(args, {
+        ...quiet,
+        stdout: (t) => {
+          out += t;
+        },
+        stderr: (t) => {
+          if (!started && t.startsWith("run ")) {
+            started = performance.now();
+            cpuAtRun = process.cpuUsage();
+          }
+        },
+      });
+    let code: number;
+    if (values.profile) {
+      const p = await profiled(invoke);
+      code = p.result;
+      profile = p.profile;
+    } else code = await invoke();
     const t1 = performance.now();
     const cpu = process.cpuUsage(cpuAtRun);
     const lines = linesOf(project.dir, out);
@@ -216,6 +228,13 @@ async function bench(): Promise<void> {
   const sb = results.find((r) => r.label.includes("node dist"));
   const pf = results.find((r) => r.label.startsWith("promptfoo"));
   if (sb && pf) console.log(`  promptfoo / supportbench (both as processes): ${(pf.seconds / sb.seconds).toFixed(2)}×`);
+  if (profile) {
+    const file = path.join(os.tmpdir(), "supportbench-concurrency.cpuprofile");
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(
+      `\nin-process run (start-up included; whole profile for Chrome DevTools: ${file}):\n${profileReport(profile)}`,
+    );
+  }
 }
 
 function linesOf(cwd: string, stdout: string): { verdict: string }[] {
