@@ -44,6 +44,17 @@ export function reportError(err: unknown, io: CliIO): number {
 }
 
 /** A fixed-width text table for terminal summaries. */
+/** A whole-number option, at least `min`; anything else is bad input naming the flag. */
+export function wholeNumber(flag: string, value: string | undefined, min = 1): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw new InputError([
+      { file: flag, line: 1, col: 1, message: `${flag} takes a whole number ≥ ${min}, got "${value}"` },
+    ]);
+  return n;
+}
+
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
   return rows

@@ -8,7 +8,7 @@ import { openWorkspace } from "../../run/setup.js";
 import { InputError } from "../../suite/problems.js";
 import { withCompactHeap } from "../compact-heap.js";
 import { withInterrupt } from "../interrupt.js";
-import { type CliIO, EXIT, ExitCode } from "../io.js";
+import { type CliIO, EXIT, ExitCode, wholeNumber } from "../io.js";
 import { buildJudge } from "../judge-option.js";
 import { createProgress } from "../progress.js";
 import { writeRunReports } from "../reports.js";
@@ -26,16 +26,6 @@ interface RunFlags {
   cache?: boolean;
   judge?: string[];
   report?: boolean;
-}
-
-function positiveInt(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InputError([
-      { file: flag, line: 1, col: 1, message: `${flag} takes a whole number ≥ 1, got "${value}"` },
-    ]);
-  return n;
 }
 
 export function runCommand(program: Command, io: CliIO): void {
@@ -79,12 +69,12 @@ export function runCommand(program: Command, io: CliIO): void {
         withCompactHeap(() =>
           executeRun(ws, {
             candidates: o.candidate,
-            trials: positiveInt("--trials", o.trials),
-            maxTurns: positiveInt("--max-turns", o.maxTurns),
+            trials: wholeNumber("--trials", o.trials),
+            maxTurns: wholeNumber("--max-turns", o.maxTurns),
             out: o.out,
             resume: o.resume,
             shard,
-            concurrency: positiveInt("--concurrency", o.concurrency),
+            concurrency: wholeNumber("--concurrency", o.concurrency),
             noCache: o.cache === false,
             graders: async (ctx) => {
               const judge = await buildJudge(o.judge?.length ? o.judge : undefined, ws, ctx, io);
