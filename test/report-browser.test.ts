@@ -376,6 +376,35 @@ describe.skipIf(!available && !required)("HTML report in headless Chromium", () 
     await page.close();
   });
 
+  it("embeds only some conversations when told to, failures first, and says so where one is missing", async () => {
+    const file = join(dir, "capped.html");
+    writeFileSync(file, renderHtmlReport(analysis, lines, [makeRunMeta(lines)], { maxConversations: 20 }));
+    const capped = pathToFileURL(file).href;
+    const failing = lines.filter((l) => l.verdict !== "pass");
+    expect(failing.length).toBeGreaterThan(20);
+    const embedded = failing[0]!;
+    const missing = lines.filter((l) => l.verdict === "pass").at(-1)!;
+
+    const { page, watch } = await openPage(browser, `${capped}#trial=${encodeURIComponent(missing.key)}`);
+    expect(await page.textContent("#trial-embedded")).toContain(`embeds 20 of the ${lines.length} conversations`);
+    await page.waitForSelector("#trial-dialog[open]");
+    expect(await page.textContent("#trial-transcript")).toContain(`not embedded`);
+    expect(await page.textContent("#trial-transcript")).toContain(missing.key);
+    await page.keyboard.press("Escape");
+
+    await page.evaluate((key) => {
+      location.hash = `#trial=${encodeURIComponent(key)}`;
+    }, embedded.key);
+    await page.waitForSelector("#trial-dialog[open]");
+    expect(await page.textContent("#trial-transcript")).not.toContain("not embedded");
+    const said = embedded.transcript.find((e) => e.type === "customer");
+    expect(
+      said?.type === "customer" && (await page.textContent("#trial-transcript"))?.includes(said.text.slice(0, 20)),
+    ).toBe(true);
+    await assertClean(page, watch);
+    await page.close();
+  });
+
   it("prints the summary without the interactive controls", async () => {
     const { page, watch } = await openPage(browser, url);
     await page.emulateMedia({ media: "print" });

@@ -10,6 +10,7 @@ import { mdCode, mdText, renderMarkdown } from "../src/report/markdown.js";
 import { parseSummaryJson } from "../src/report/summary-json.js";
 import { writeReports } from "../src/report/write.js";
 import type { ResultLine } from "../src/run/schema.js";
+import { runCli } from "./helpers/cli.js";
 import { makeResultLines, makeRunMeta } from "./helpers/synthetic-results.js";
 
 /** A minimal XML element tree: enough to prove junit.xml is well-formed and to read it back. */
@@ -331,5 +332,22 @@ describe("writeReports", () => {
     const r = await writeReports({ runDirs: [ok], outDir: join(ok, "out") });
     expect(r.files).toHaveLength(3);
     expect(r.warnings.map((w) => w.message)).toEqual(["no run.json: run metadata unknown"]);
+  });
+
+  it("supportbench report: writes the four files, embedding as many conversations as --max-conversations says", async () => {
+    const lines = makeResultLines({ candidates: ["a", "b"], scenarios: 20, seed: 5 });
+    const dir = await runDir(lines);
+    const r = await runCli(["report", dir, "--max-conversations", "7"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    for (const f of ["summary.json", "summary.md", "junit.xml", "index.html"]) expect(r.stdout).toContain(f);
+    const page = await readFile(join(dir, "index.html"), "utf8");
+    expect(page).toContain(`This report embeds 7 of the ${lines.length} conversations`);
+    const bad = await runCli(["report", dir, "--max-conversations", "some"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--max-conversations takes a whole number ≥ 0, got "some"');
+    const all = await runCli(["report", dir]);
+    expect(all.code).toBe(0);
+    expect(await readFile(join(dir, "index.html"), "utf8")).not.toContain("This report embeds");
   });
 });

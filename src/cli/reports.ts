@@ -8,6 +8,7 @@ export interface ReportFlags {
   policy?: string;
   html?: boolean;
   minScenarios?: number;
+  maxConversations?: number;
 }
 
 /** Write index.html, summary.md, junit.xml and summary.json for runs into outDir; returns the files and warnings. */
@@ -26,7 +27,10 @@ export async function writeRunReports(
     outDir,
     baselineDir: flags.baseline,
     policyPath,
-    renderHtml: flags.html === false ? undefined : (a, l, m) => renderHtmlReport(a, l, m),
+    renderHtml:
+      flags.html === false
+        ? undefined
+        : (a, l, m) => renderHtmlReport(a, l, m, { maxConversations: flags.maxConversations }),
     analysis: flags.minScenarios ? { minScenarios: flags.minScenarios } : undefined,
   });
 }

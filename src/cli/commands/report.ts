@@ -2,8 +2,9 @@ import path from "node:path";
 import type { Command } from "commander";
 import { formatIssues } from "../../analysis/read-run.js";
 import { loadConfig } from "../../config/load.js";
+import { DEFAULT_MAX_CONVERSATIONS } from "../../report/html/index.js";
 import { findRunDirs } from "../../run/merge.js";
-import type { CliIO } from "../io.js";
+import { type CliIO, wholeNumber } from "../io.js";
 import { writeRunReports } from "../reports.js";
 
 export function reportCommand(program: Command, io: CliIO): void {
@@ -16,11 +17,23 @@ export function reportCommand(program: Command, io: CliIO): void {
     .option("--policy <file>", "automation-scope policy (default: the config's scope_policy)")
     .option("--min-scenarios <n>", "scenarios a cell needs before it gets a rate")
     .option("--no-html", "skip index.html")
+    .option(
+      "--max-conversations <n>",
+      `conversations index.html embeds in full, failures and errors first (default ${DEFAULT_MAX_CONVERSATIONS}); every trial keeps its row`,
+    )
     .option("-c, --config <file>", "config file")
     .action(
       async (
         dirs: string[],
-        o: { baseline?: string; out?: string; policy?: string; minScenarios?: string; html?: boolean; config?: string },
+        o: {
+          baseline?: string;
+          out?: string;
+          policy?: string;
+          minScenarios?: string;
+          maxConversations?: string;
+          html?: boolean;
+          config?: string;
+        },
       ) => {
         const { config } = await loadConfig(io.cwd, o.config);
         const runDirs = dirs.flatMap((d) => findRunDirs(path.resolve(io.cwd, d)));
@@ -33,7 +46,8 @@ export function reportCommand(program: Command, io: CliIO): void {
             baseline: o.baseline ? findRunDirs(path.resolve(io.cwd, o.baseline))[0] : undefined,
             policy: o.policy,
             html: o.html,
-            minScenarios: o.minScenarios ? Number(o.minScenarios) : undefined,
+            minScenarios: wholeNumber("--min-scenarios", o.minScenarios),
+            maxConversations: wholeNumber("--max-conversations", o.maxConversations, 0),
           },
         );
         if (res.warnings.length) io.stderr(`${formatIssues(res.warnings)}\n`);

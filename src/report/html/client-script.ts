@@ -41,11 +41,12 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     try { return JSON.stringify(value, null, 2); } catch (e) { return String(value); }
   }
   // Details come in blocks of chunkSize trials after this script; a block is parsed when first needed.
+  // undefined: its block has not arrived yet; null: the report does not embed this conversation.
   function detail(i) {
     var n = Math.floor(i / chunkSize);
     if (!chunks[n]) {
       var block = byId("sb-details-" + n);
-      if (!block) return null;
+      if (!block) return undefined;
       chunks[n] = JSON.parse(block.textContent);
     }
     return chunks[n][i - n * chunkSize];
@@ -66,6 +67,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       r.failed.join(" "), r.error || ""].join(" ").toLowerCase();
   }
   function textOfConversation(d) {
+    if (!d) return "";
     var parts = [];
     d.transcript.forEach(function (e) {
       if (e.type === "customer" || e.type === "bot") parts.push(e.text);
@@ -326,8 +328,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   function openTrial(i) {
     var r = rows[i];
     var d = detail(i);
-    if (!d) { whenParsed(function () { openTrial(i); }); return; }
+    if (d === undefined && doc.readyState === "loading") { whenParsed(function () { openTrial(i); }); return; }
     var dialog = byId("trial-dialog");
+    if (!d) { openSummaryOnly(r, dialog); return; }
     state.openKey = r.key;
     byId("trial-title").textContent = r.suite + "/" + r.scenario + " · " + r.candidate + " · trial " + r.trial;
     var meta = byId("trial-meta");
@@ -380,6 +383,31 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     });
     if (!dialog.open) dialog.showModal();
     transcript.scrollTop = 0;
+    setHash("#trial=" + encodeURIComponent(r.key));
+  }
+
+  // A trial whose conversation the report does not embed: what its row knows, and where to find the rest.
+  function openSummaryOnly(r, dialog) {
+    state.openKey = r.key;
+    byId("trial-title").textContent = r.suite + "/" + r.scenario + " · " + r.candidate + " · trial " + r.trial;
+    var meta = byId("trial-meta");
+    meta.replaceChildren();
+    add(meta, verdictBadge(r.verdict));
+    var esc = r.escalation === null ? "none" : r.escalation;
+    add(meta, badge("escalation", esc, labels.escalation[esc] || esc));
+    [r.intent, r.language, labels.tier[r.tier] || ("Tier " + r.tier), fmtMoney(r.cost_usd), fmtMs(r.latency_ms)]
+      .forEach(function (x) { add(meta, el("span", "meta-item", x)); });
+    if (r.error) add(meta, el("span", "meta-item error", r.error));
+    var transcript = byId("trial-transcript");
+    transcript.replaceChildren();
+    add(transcript, el("h4", null, "Conversation"));
+    add(transcript, el("p", "muted not-embedded", "This conversation is not embedded: the report embeds " +
+      payload.embedded + " of " + rows.length + " conversations, failures and errors first. Read it in results.jsonl, on the line with the key " + r.key + "."));
+    var panel = byId("trial-grades");
+    panel.replaceChildren();
+    add(panel, el("h4", null, "Grades"));
+    add(panel, el("p", "muted", r.failed.length ? "Failed: " + r.failed.join(", ") : "No failed criteria."));
+    if (!dialog.open) dialog.showModal();
     setHash("#trial=" + encodeURIComponent(r.key));
   }
 

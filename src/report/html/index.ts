@@ -13,6 +13,29 @@ export interface HtmlReportOptions {
   title?: string;
   /** Rows per page of the conversation list (default 100). */
   pageSize?: number;
+  /**
+   * Conversations embedded in full (transcript, grades, world changes), failures and errors
+   * first; every trial keeps its row. Default DEFAULT_MAX_CONVERSATIONS.
+   */
+  maxConversations?: number;
+}
+
+/**
+ * A report of a 20,000-trial run that embeds every conversation is about 64 MB: slow to open,
+ * and at some 170,000 trials more text than one JavaScript string can hold. Runs up to this size
+ * embed all of them.
+ */
+export const DEFAULT_MAX_CONVERSATIONS = 10_000;
+
+/** Which lines are embedded in full: errors and failures first, then passes, each in file order. */
+export function embeddedLines(lines: readonly ResultLine[], max: number): Set<number> {
+  const chosen = new Set<number>();
+  for (const wanted of [["error", "fail"], ["pass"]]) {
+    for (let i = 0; i < lines.length && chosen.size < max; i++) {
+      if (wanted.includes(lines[i]!.verdict)) chosen.add(i);
+    }
+  }
+  return chosen;
 }
 
 const LABELS = {
@@ -33,19 +56,20 @@ const LABELS = {
   },
 };
 
-/** Renders the self-contained index.html: summary, comparisons, graders, cost, and every transcript. */
+/** Renders the self-contained index.html: summary, comparisons, graders, cost, and the transcripts (up to maxConversations). */
 export function renderHtmlReport(
   analysis: Analysis,
   lines: readonly ResultLine[],
   metas: readonly RunMeta[],
   options: HtmlReportOptions = {},
 ): string {
+  const embedded = embeddedLines(lines, Math.max(0, Math.floor(options.maxConversations ?? DEFAULT_MAX_CONVERSATIONS)));
   return renderPage({
     title: options.title ?? "Which conversations can the bot take?",
     analysis,
     metas,
     rows: lines.map(trialRow),
-    details: lines.map(trialDetail),
+    details: lines.map((line, i) => (embedded.has(i) ? trialDetail(line) : null)),
     pageSize: Math.max(1, Math.floor(options.pageSize ?? 100)),
     detailChunk: 100,
     labels: LABELS,

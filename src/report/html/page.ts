@@ -24,7 +24,8 @@ export interface PageInput {
   analysis: Analysis;
   metas: readonly RunMeta[];
   rows: readonly TrialRow[];
-  details: readonly TrialDetail[];
+  /** Aligned with rows; null where the report does not embed the conversation (see maxConversations). */
+  details: readonly (TrialDetail | null)[];
   pageSize: number;
   /** Trials per transcript block: opening one trial parses only its block. */
   detailChunk: number;
@@ -98,7 +99,7 @@ export function renderPage(input: PageInput): string {
     gradersSection(analysis),
     selftest,
     costSection(analysis),
-    trialsSection(input.rows),
+    trialsSection(input.rows, input.details.filter((d) => d !== null).length),
     colophon(analysis, metas),
     html`</main>`,
   ]);
@@ -106,6 +107,7 @@ export function renderPage(input: PageInput): string {
     v: 1,
     pageSize: input.pageSize,
     detailChunk: input.detailChunk,
+    embedded: input.details.filter((d) => d !== null).length,
     multiTrial: input.rows.some((r) => r.trial > 0),
     multiSuite: new Set(input.rows.map((r) => r.suite)).size > 1,
     labels: input.labels,

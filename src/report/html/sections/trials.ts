@@ -21,7 +21,7 @@ function select(name: string, label: string, options: readonly { value: string; 
 }
 
 /** The section with its filters; option lists come from the rows so that every value can be chosen. */
-export function trialsSection(rows: readonly TrialRow[]): SafeHtml {
+export function trialsSection(rows: readonly TrialRow[], embedded: number = rows.length): SafeHtml {
   const plain = (values: readonly string[]) => values.map((v) => ({ value: v, label: v }));
   const escalations = distinct(rows, (r) => r.escalation ?? "none").map((v) => ({
     value: v,
@@ -31,6 +31,11 @@ export function trialsSection(rows: readonly TrialRow[]): SafeHtml {
   return html`<section id="trials" aria-labelledby="trials-h">
 <h2 id="trials-h">Every conversation</h2>
 <p class="lede">Filter and search the ${rows.length.toLocaleString("en-US")} conversations, then open one to read it with its grades; the quotes each grader cites are highlighted in the turn they come from.</p>
+${
+  embedded < rows.length
+    ? html`<p class="muted" id="trial-embedded">This report embeds ${embedded.toLocaleString("en-US")} of the ${rows.length.toLocaleString("en-US")} conversations, failures and errors first, to stay small enough to open; search reads the words of those only. Every conversation is in results.jsonl, and <code>supportbench report --max-conversations</code> sets the limit.</p>`
+    : null
+}
 <form class="filters" id="trial-filters" role="search" aria-label="Filter conversations">
 <label class="filter search"><span>Search</span><input type="search" id="trial-search" name="q" placeholder="Scenario, intent, criterion or words said" autocomplete="off"></label>
 ${select("candidate", "Candidate", plain(distinct(rows, (r) => r.candidate)))}
