@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ResultLine, RunMeta } from "../src/run/schema.js";
+import { caseNumber, GOOD_REPLY, makeProject, readResults, runDirFrom } from "./fixtures/executor/project.js";
 import { ROOT, runCli } from "./helpers/cli.js";
 
 function readLines(runDir: string): ResultLine[] {
@@ -184,5 +185,26 @@ describe("supportbench run", () => {
     const after = readLines(path.resolve(ROOT, dir));
     expect(after.map((l) => [l.key, l.verdict])).toEqual(before.map((l) => [l.key, l.verdict]));
     expect(after[0]!.run).not.toBe(before[0]!.run);
+  });
+
+  it("a module bot that never answers times out after timeout_ms: an error line, and the run goes on", async () => {
+    const project = makeProject({ candidates: ["module:./hang-bot.mjs"], timeout_ms: 300 }, { scenarios: 4 });
+    // Answers cases 0 and 2 at once; never settles for cases 1 and 3.
+    writeFileSync(
+      path.join(project.dir, "hang-bot.mjs"),
+      `export default (req) => /case 0*[13]\\b/i.test(req.messages[0].content) ? new Promise(() => {}) : ${JSON.stringify(GOOD_REPLY)};\n`,
+    );
+    const r = await runCli(["run", "--no-report"], { cwd: project.dir });
+    expect(r.code).toBe(0);
+    const lines = readResults(runDirFrom(r.stdout, project.dir));
+    const byCase = new Map(
+      lines.map((l) => [caseNumber(l.transcript[0]?.type === "customer" ? l.transcript[0].text : ""), l]),
+    );
+    expect([...byCase.keys()].sort()).toEqual([0, 1, 2, 3]);
+    for (const n of [1, 3]) {
+      expect(byCase.get(n)?.verdict).toBe("error");
+      expect(byCase.get(n)?.error).toMatchObject({ kind: "timeout", message: expect.stringContaining("300 ms") });
+    }
+    for (const n of [0, 2]) expect(byCase.get(n)?.verdict).not.toBe("error");
   });
 });

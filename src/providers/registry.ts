@@ -69,8 +69,11 @@ export async function createProvider(entry: ProviderEntry, ctx: ProviderContext)
       if (rest === "reference") return { candidate: referenceCandidate(ctx.references, id), remote: false };
       throw new ProviderError("config", `unknown built-in bot "${rest}"; known: ${BUILTIN_CANDIDATES.join(", ")}`);
     }
-    case "module":
-      return { candidate: await createModuleCandidate(rest, ctx.cwd, id), remote: false, concurrency: e.concurrency };
+    case "module": {
+      const { withTimeout } = await import("./retry.js");
+      const candidate = withTimeout(await createModuleCandidate(rest, ctx.cwd, id), ctx.timeoutMs);
+      return { candidate, remote: false, concurrency: e.concurrency };
+    }
     case "replay":
       return { candidate: createReplayCandidate(rest, ctx.cwd, id), remote: false };
     default:
