@@ -14,7 +14,7 @@ describe("pricing", () => {
     }
   });
 
-  it("matches dated snapshots by the longest family prefix, never across a family boundary", () => {
+  it("matches dated snapshots by the longest family prefix, never across a family boundary or a version", () => {
     expect(priceOf("gpt-4o-mini-2024-07-18")).toEqual(loadPriceTable()["gpt-4o-mini"]);
     expect(priceOf("gpt-4.1-mini")).toEqual(loadPriceTable()["gpt-4.1-mini"]);
     expect(priceOf("claude-sonnet-4-20250514")).toEqual(loadPriceTable()["claude-sonnet-4"]);
@@ -23,6 +23,12 @@ describe("pricing", () => {
     // "gpt-4" is not an entry, and "gpt-4o" must not price as it.
     expect(priceOf("gpt-4")).toBeUndefined();
     expect(priceOf("llama3.1:8b")).toBeUndefined();
+    expect(priceOf("claude-3-5-sonnet-latest")).toEqual(loadPriceTable()["claude-3-5-sonnet"]);
+    expect(priceOf("claude-3-5-sonnet-20240620-v1:0")).toEqual(loadPriceTable()["claude-3-5-sonnet"]);
+    // A newer version is another model, whose price may differ: unknown, not its elder's.
+    expect(priceOf("claude-opus-4-7")).toBeUndefined();
+    expect(priceOf("claude-sonnet-4-6")).toBeUndefined();
+    expect(priceOf("gpt-5-codex")).toBeUndefined();
   });
 
   it("computes cost per 1M tokens, lets config override or add prices, and leaves unknown models unpriced", () => {

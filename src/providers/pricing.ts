@@ -49,7 +49,8 @@ export function priceOf(
     let best: string | undefined;
     for (const entry of Object.keys(source)) {
       const key = entry.toLowerCase();
-      if (name.startsWith(`${key}-`) && (!best || key.length > best.length)) best = entry;
+      if (!name.startsWith(key) || !SNAPSHOT_SUFFIX.test(name.slice(key.length))) continue;
+      if (!best || key.length > best.length) best = entry;
     }
     if (best) return source[best];
   }
@@ -67,6 +68,14 @@ export function costOf(
   if (!price) return undefined;
   return (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000;
 }
+
+/**
+ * What may follow an entry's name in a model name of the same price: a snapshot date
+ * (`-20250514`, `-2024-07-18`), `-latest`, a Bedrock-style `-v1:0`, or a date and one of those.
+ * A newer version (`claude-opus-4-7` after `claude-opus-4`) is another model whose price may
+ * differ: it has no price until the table or the config gives it one.
+ */
+const SNAPSHOT_SUFFIX = /^(?:-\d{8}|-\d{4}-\d{2}-\d{2})?(?:-latest|-v\d+(?::\d+)?)?$/;
 
 /** "openai/gpt-4o" (gateways) and "GPT-4o" price as "gpt-4o". */
 function normaliseModel(model: string): string {
