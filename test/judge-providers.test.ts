@@ -160,7 +160,7 @@ describe("judge via the Anthropic SDK", () => {
     servers.push(server as TestServer<unknown>);
     return server;
   }
-  const claude = (url: string) => createAnthropicCandidate({ model: "claude-sonnet-4-5", baseURL: url });
+  const claude = (url: string) => createAnthropicCandidate({ model: "claude-opus-4-1", baseURL: url });
 
   it("forces the tool, repairs through a tool_result the API accepts, and panels with an OpenAI judge", async () => {
     const bad = { grades: { ...grades(4), tone: { reason: "r", score: "great", evidence: [] } } };
@@ -191,10 +191,10 @@ describe("judge via the Anthropic SDK", () => {
     expect(accuracy).toMatchObject({
       score: 3,
       pass: false,
-      grader: "judge-panel:anthropic:claude-sonnet-4-5+openai:gpt-4.1-mini",
+      grader: "judge-panel:anthropic:claude-opus-4-1+openai:gpt-4.1-mini",
     });
     expect(accuracy.detail).toMatchObject({ answers: [[4], [2]], repaired_calls: 1 });
     expect(judge.warnings).toHaveLength(1);
-    expect(judge.warnings[0]).toMatch(/claude-sonnet-4-5.*claude-haiku-4-5/);
+    expect(judge.warnings[0]).toMatch(/claude-opus-4-1.*claude-haiku-4-5/);
   });
 });
