@@ -4,7 +4,7 @@ import v8 from "node:v8";
  * How far V8 may grow the heap over what a full collection left alive, in percent, while trials
  * stream to disk. V8 otherwise lets a cheap-to-collect heap grow to several times its live size,
  * and a long run with a small live heap (the plan, the domain, the language model) then holds
- * hundreds of megabytes of garbage: 100,000 trials peaked at 486 MB, against 260 MB with this
+ * hundreds of megabytes of garbage: 100,000 trials peaked at 486 MB, against 249 MB with this
  * setting (docs/benchmarks.md). Garbage is collected a little more often instead.
  */
 const RUN_HEAP_GROWING_PERCENT = 20;
