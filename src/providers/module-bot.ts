@@ -5,8 +5,38 @@ import { BotTurn, type Candidate, ProviderError, type RespondRequest } from "./t
 /** What a local bot module exports: `(request) => reply`, where a reply is text or a BotTurn. */
 export type BotFunction = (req: RespondRequest) => BotTurn | string | Promise<BotTurn | string>;
 
+/**
+ * Waits for an asynchronous answer at most timeoutMs: a local bot's thrown error is a bug in the
+ * bot and is not retried, but a call that never settles must not hold its trial (and the run) for
+ * ever. A synchronous answer needs no timer, which matters for bots that answer in microseconds.
+ */
+async function within<T>(answer: Promise<T>, timeoutMs: number, id: string): Promise<T> {
+  if (timeoutMs <= 0) return answer;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ProviderError("timeout", `${id}: no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([answer, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>
+  typeof (value as { then?: unknown } | null)?.then === "function";
+
 /** `module:./bot.js`: a local function as a candidate (default export or a named `respond`). */
-export async function createModuleCandidate(spec: string, cwd: string, id = `module:${spec}`): Promise<Candidate> {
+export async function createModuleCandidate(
+  spec: string,
+  cwd: string,
+  id = `module:${spec}`,
+  options: { timeoutMs?: number } = {},
+): Promise<Candidate> {
+  const timeoutMs = options.timeoutMs ?? 0;
   const file = path.resolve(cwd, spec);
   let mod: { default?: unknown; respond?: unknown };
   try {
@@ -26,7 +56,8 @@ export async function createModuleCandidate(spec: string, cwd: string, id = `mod
   return {
     id,
     async respond(req) {
-      const out = await fn(req);
+      const answer = fn(req);
+      const out = isPromise(answer) ? await within(Promise.resolve(answer), timeoutMs, id) : answer;
       if (typeof out === "string") return { text: out };
       const parsed = BotTurn.safeParse(out);
       if (!parsed.success)

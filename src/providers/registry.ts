@@ -70,8 +70,7 @@ export async function createProvider(entry: ProviderEntry, ctx: ProviderContext)
       throw new ProviderError("config", `unknown built-in bot "${rest}"; known: ${BUILTIN_CANDIDATES.join(", ")}`);
     }
     case "module": {
-      const { withTimeout } = await import("./retry.js");
-      const candidate = withTimeout(await createModuleCandidate(rest, ctx.cwd, id), ctx.timeoutMs);
+      const candidate = await createModuleCandidate(rest, ctx.cwd, id, { timeoutMs: ctx.timeoutMs });
       return { candidate, remote: false, concurrency: e.concurrency };
     }
     case "replay":

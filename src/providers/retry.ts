@@ -207,33 +207,6 @@ export function withRetries<C extends Candidate>(candidate: C, options: RetryOpt
   return wrapped;
 }
 
-/**
- * Only the per-call timeout, for local bots: a thrown error is a bug in the bot, not worth another
- * try, but a call that never settles must not hold its trial (and the run) for ever.
- */
-export function withTimeout<C extends Candidate>(candidate: C, timeoutMs: number): C {
-  if (timeoutMs <= 0) return candidate;
-  // Lighter than attemptOnce (no AbortController per call, which costs more than an instant bot's
-  // answer): the bot keeps the run's signal and is simply no longer waited for.
-  async function respond(req: RespondRequest): Promise<BotTurn> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new ProviderError("timeout", `${candidate.id}: no answer within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([candidate.respond(req), late]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-  const wrapped: C = { ...candidate, respond };
-  if (candidate.close) wrapped.close = () => candidate.close?.() ?? Promise.resolve();
-  return wrapped;
-}
-
 function finalError(error: ProviderError, attempts: number): ProviderError {
   if (attempts <= 1) return error;
   const out =
