@@ -126,6 +126,9 @@ export interface LanguagePatterns {
   language: string;
   patterns: Pattern[];
   needs: NeedPattern[];
+  /** The distinct heads of patterns and of needs. */
+  heads: string[];
+  needHeads: string[];
   stopwords: ReadonlySet<string>;
 }
 
@@ -133,7 +136,10 @@ export interface LanguagePatterns {
  * One-to-one character folds applied to phrases and text alike: curly apostrophes, Romanian cedilla
  * letters (ş ţ) written for comma letters (ș ț), and Russian ё written as е.
  */
+const FOLDED_CHARS = /[\u2018\u2019\u02bc\u015f\u0163\u0451]/;
+
 function foldChars(text: string): string {
+  if (!FOLDED_CHARS.test(text)) return text;
   return text
     .replace(/[\u2018\u2019\u02bc]/g, "'")
     .replace(/\u015f/g, "\u0219")
@@ -154,19 +160,26 @@ function prepare(phrase: string, wordBoundaries: boolean): Phrase {
 const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
 const STEM_CHAR = /[\p{L}\p{M}]/u;
 const SPACE = /\s/u;
+// Every \s character is a single UTF-16 unit, so replacing each with a space keeps offsets.
+const WHITESPACE = /\s/gu;
 /** The code point ending just before index i, and the one starting at it. */
 const charBefore = (s: string, i: number) =>
   i <= 0 ? "" : String.fromCodePoint(s.codePointAt(i >= 2 && /[\udc00-\udfff]/.test(s[i - 1]!) ? i - 2 : i - 1)!);
 const charAt = (s: string, i: number) => (i < s.length ? String.fromCodePoint(s.codePointAt(i)!) : "");
 
-/** The two-character pieces of a text: a phrase whose first two characters are not among them cannot occur. */
-function pairsIn(folded: string): Set<string> {
-  const pairs = new Set<string>();
-  for (let i = 0; i + 2 <= folded.length; i++) pairs.add(folded.slice(i, i + 2));
-  return pairs;
+/**
+ * The phrase heads (first two characters) that occur in a folded text: a phrase whose head is not
+ * among them cannot occur. A language has some dozens of heads and hundreds of phrases.
+ */
+function headsIn(folded: string, heads: readonly string[]): Set<string> {
+  const present = new Set<string>();
+  for (const head of heads) if (folded.includes(head)) present.add(head);
+  return present;
 }
 
-const mayOccur = (p: Phrase, pairs: ReadonlySet<string>) => p.head.length < 2 || pairs.has(p.head);
+/** A phrase may occur: its head is present and its text is found somewhere (whole-word checks come later). */
+const mayOccur = (p: Phrase, folded: string, heads: ReadonlySet<string>) =>
+  heads.has(p.head) && folded.includes(p.text);
 
 /**
  * Every place a phrase occurs in a folded text (whitespace read as single spaces), as [start,
@@ -192,6 +205,9 @@ function* occurrences(folded: string, p: Phrase): Generator<[number, number]> {
  * match offsets point into the original text.
  */
 function foldCase(text: string): string {
+  // Most texts lower-case to the same length; the loop below is for the few characters that do not (İ).
+  const lower = text.toLowerCase();
+  if (lower.length === text.length) return foldChars(lower.replace(WHITESPACE, " "));
   let out = "";
   for (const ch of text) {
     const lower = SPACE.test(ch) ? " " : ch.toLowerCase();
@@ -238,7 +254,16 @@ function compilePatterns(lexicon: EmpathyLexicon, primary: string): LanguagePatt
     for (const phrase of l.customer.frustration) needs.push({ need: 1, ...prepare(phrase, l.word_boundaries) });
   }
   patterns.sort((a, b) => b.text.length - a.text.length);
-  return { patterns, needs, stopwords, used: own ? resolved : "generic", language: primary };
+  const headsOf = (list: readonly Phrase[]) => [...new Set(list.map((p) => p.head))];
+  return {
+    patterns,
+    needs,
+    heads: headsOf(patterns),
+    needHeads: headsOf(needs),
+    stopwords,
+    used: own ? resolved : "generic",
+    language: primary,
+  };
 }
 
 const segmenters = new Map<string, { words: Intl.Segmenter; sentences: Intl.Segmenter }>();
@@ -364,9 +389,9 @@ export function readTurn(
   const taken: [number, number][] = [];
   const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a);
   const found: { p: Pattern; start: number; end: number; sentence: number }[] = [];
-  const present = pairsIn(folded);
+  const present = headsIn(folded, lp.heads);
   for (const p of lp.patterns) {
-    if (!mayOccur(p, present)) continue;
+    if (!mayOccur(p, folded, present)) continue;
     for (const [start, end] of occurrences(folded, p)) {
       if (overlaps(start, end)) continue;
       taken.push([start, end]);
@@ -489,9 +514,9 @@ export function readNeed(
   for (const text of customerTexts) {
     const original = text.normalize("NFC");
     const folded = foldCase(original);
-    const present = pairsIn(folded);
+    const present = headsIn(folded, lp.needHeads);
     for (const p of lp.needs) {
-      if (!mayOccur(p, present)) continue;
+      if (!mayOccur(p, folded, present)) continue;
       const first = occurrences(folded, p).next();
       if (first.done) continue;
       const [start, end] = first.value;
