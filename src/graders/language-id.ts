@@ -143,11 +143,19 @@ const ISO639_1_ALIASES: ReadonlyMap<string, string> = new Map([
   ["in", "id"],
 ]);
 
+const primarySubtags = new Map<string, string>();
+
 /** Maps a library's language code (ISO 639-1 or 639-3) or a BCP 47 tag to its primary subtag as used by suites. */
 export function toPrimarySubtag(code: string): string {
-  const primary = code.toLowerCase().split(/[-_]/)[0] ?? "";
-  if (primary.length === 3) return ISO639_3_TO_BCP47.get(primary) ?? primary;
-  return ISO639_1_ALIASES.get(primary) ?? primary;
+  let out = primarySubtags.get(code);
+  if (out === undefined) {
+    const primary = code.toLowerCase().split(/[-_]/)[0] ?? "";
+    out =
+      primary.length === 3 ? (ISO639_3_TO_BCP47.get(primary) ?? primary) : (ISO639_1_ALIASES.get(primary) ?? primary);
+    // Codes come from a fixed set (the identifier's and the suites'), so the map stays small.
+    if (primarySubtags.size < 10_000) primarySubtags.set(code, out);
+  }
+  return out;
 }
 
 /** The languages a reply may be in to count as written in `tag`: the tag itself plus its group. */
@@ -194,12 +202,26 @@ const SCRIPT_PATTERNS: readonly [Script, RegExp][] = [
   ["han", /\p{Script=Han}/u],
 ];
 
+const LETTER = /\p{L}/u;
+
+/** Letters per script. ASCII is read by code; other letters by Unicode script, trying the last script found first. */
 function scriptCounts(text: string): Map<Script, number> {
   const counts = new Map<Script, number>();
-  for (const char of text.match(/\p{L}/gu) ?? []) {
-    const script = SCRIPT_PATTERNS.find(([, pattern]) => pattern.test(char))?.[0] ?? "other";
+  let latin = 0;
+  let last: readonly [Script, RegExp] | undefined;
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    if (code < 0x80) {
+      const lower = code | 0x20;
+      if (lower >= 0x61 && lower <= 0x7a) latin++;
+      continue;
+    }
+    if (!LETTER.test(char)) continue;
+    if (!last?.[1].test(char)) last = SCRIPT_PATTERNS.find(([, pattern]) => pattern.test(char));
+    const script = last?.[0] ?? "other";
     counts.set(script, (counts.get(script) ?? 0) + 1);
   }
+  if (latin > 0) counts.set("latin", (counts.get("latin") ?? 0) + latin);
   return counts;
 }
 
