@@ -121,13 +121,21 @@ const shownIndexes = (page: Page): Promise<number[]> =>
 
 const statusText = (page: Page): Promise<string> => page.$eval("#trial-status", (e) => e.textContent ?? "");
 
-/** Waits until the status line changes after an action, so debounced filters have applied. */
+/**
+ * Waits until the status line changes after an action, so debounced filters have applied. The
+ * first search says "Searching N conversations…" before it reads them: that is not the result yet.
+ */
 async function afterChange(page: Page, action: () => Promise<void>): Promise<void> {
   const before = await statusText(page);
   await action();
-  await page.waitForFunction((prev) => document.getElementById("trial-status")?.textContent !== prev, before, {
-    timeout: 5_000,
-  });
+  await page.waitForFunction(
+    (prev) => {
+      const now = document.getElementById("trial-status")?.textContent ?? "";
+      return now !== prev && !now.startsWith("Searching");
+    },
+    before,
+    { timeout: 5_000 },
+  );
 }
 
 function matchesOf(status: string): number {
