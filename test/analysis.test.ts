@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../src/analysis/analyze.js";
-import { formatIssues, readRun, readRuns } from "../src/analysis/read-run.js";
+import { formatIssues, readLinesByKey, readRun, readRuns } from "../src/analysis/read-run.js";
 import { Analysis } from "../src/analysis/schema.js";
 import type { EscalationOutcome, Grade, Verdict } from "../src/graders/schema.js";
 import { type ResultLine, trialKey } from "../src/run/schema.js";
@@ -420,6 +420,28 @@ describe("readRun", () => {
     expect(r.dropped).toBe(2);
     expect(r.lines.filter((l) => l.verdict === "error").length).toBe(6);
     expect(r.metas).toHaveLength(2);
+  });
+
+  it("reads slim lines, then the whole lines of chosen keys with the same later-wins rule", async () => {
+    const lines = makeResultLines({ candidates: ["a"], scenarios: 10, seed: 4 });
+    const one = await runDir(lines.slice(0, 6));
+    const two = await runDir(lines.slice(4).map((l) => ({ ...l, verdict: "error" as const })));
+    const slim = await readRuns([one, two], { slim: true });
+    const whole = await readRuns([one, two]);
+    expect(slim.lines.map((l) => [l.key, l.verdict])).toEqual(whole.lines.map((l) => [l.key, l.verdict]));
+    for (const l of slim.lines) {
+      expect(l.world_diff).toEqual([]);
+      expect(l.transcript.every((e) => !("text" in e) || e.text === "")).toBe(true);
+      for (const g of l.grades) {
+        expect(g.detail).toBeUndefined();
+        if (g.pass !== false && g.error === undefined) expect([g.reason, g.evidence]).toEqual(["", []]);
+      }
+    }
+    const keys = new Set([lines[0]!.key, lines[5]!.key, "no-such-key"]);
+    const found = await readLinesByKey([one, two], keys);
+    expect([...found.keys()].sort()).toEqual([lines[0]!.key, lines[5]!.key].sort());
+    expect(found.get(lines[5]!.key)).toEqual(whole.lines.find((l) => l.key === lines[5]!.key));
+    expect(found.get(lines[5]!.key)!.verdict).toBe("error");
   });
 
   it("streams a large file line by line", async () => {

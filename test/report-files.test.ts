@@ -3,13 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../src/analysis/analyze.js";
+import { readScopePolicy } from "../src/analysis/read-policy.js";
 import { RunsInputError } from "../src/analysis/read-run.js";
 import { Analysis } from "../src/analysis/schema.js";
+import { htmlRenderer, renderHtmlReport } from "../src/report/html/index.js";
 import { renderJUnit, xmlEscape } from "../src/report/junit.js";
 import { mdCode, mdText, renderMarkdown } from "../src/report/markdown.js";
-import { parseSummaryJson } from "../src/report/summary-json.js";
+import { parseSummaryJson, renderSummaryJson } from "../src/report/summary-json.js";
 import { writeReports } from "../src/report/write.js";
-import type { ResultLine } from "../src/run/schema.js";
+import { ResultLine } from "../src/run/schema.js";
 import { runCli } from "./helpers/cli.js";
 import { makeResultLines, makeRunMeta } from "./helpers/synthetic-results.js";
 
@@ -332,6 +334,40 @@ describe("writeReports", () => {
     const r = await writeReports({ runDirs: [ok], outDir: join(ok, "out") });
     expect(r.files).toHaveLength(3);
     expect(r.warnings.map((w) => w.message)).toEqual(["no run.json: run metadata unknown"]);
+  });
+
+  it("reads slim lines, yet writes exactly the reports that whole lines give", async () => {
+    const lines = makeResultLines({ candidates: ["a", "b"], scenarios: 30, trials: 2, seed: 9 });
+    const baselineLines = makeResultLines({ candidates: ["a"], scenarios: 30, trials: 2, seed: 10, run: "base" });
+    const dir = await runDir(lines);
+    const base = await runDir(baselineLines);
+    const out = await mkdtemp(join(tmpdir(), "sb-out-"));
+    const policyPath = join(import.meta.dirname, "..", "policies", "scope.yaml");
+    const generatedAt = "2026-02-01T12:00:00.000Z";
+    await writeReports({
+      runDirs: [dir],
+      outDir: out,
+      baselineDir: base,
+      policyPath,
+      renderHtml: htmlRenderer({ maxConversations: 25 }),
+      analysis: { bootstrapResamples: 100 },
+      now: () => new Date(generatedAt),
+    });
+    const metas = [makeRunMeta([...lines])];
+    const analysis = analyze(lines, metas, {
+      bootstrapResamples: 100,
+      policy: await readScopePolicy(policyPath),
+      policySource: policyPath,
+      baseline: { lines: baselineLines, metas: [makeRunMeta([...baselineLines])] },
+      generatedAt,
+    });
+    const read = (f: string) => readFile(join(out, f), "utf8");
+    expect(await read("summary.json")).toBe(renderSummaryJson(analysis));
+    expect(await read("summary.md")).toBe(renderMarkdown(analysis));
+    expect(await read("junit.xml")).toBe(renderJUnit(lines));
+    // As read from a file: validated, so in the schema's key order.
+    const stored = lines.map((l) => ResultLine.parse(JSON.parse(JSON.stringify(l))));
+    expect(await read("index.html")).toBe(renderHtmlReport(analysis, stored, metas, { maxConversations: 25 }));
   });
 
   it("supportbench report: writes the four files, embedding as many conversations as --max-conversations says", async () => {

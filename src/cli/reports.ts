@@ -1,5 +1,5 @@
 import path from "node:path";
-import { renderHtmlReport } from "../report/html/index.js";
+import { htmlRenderer } from "../report/html/index.js";
 import { writeReports } from "../report/write.js";
 import { resolveData, type Workspace } from "../run/setup.js";
 
@@ -27,10 +27,7 @@ export async function writeRunReports(
     outDir,
     baselineDir: flags.baseline,
     policyPath,
-    renderHtml:
-      flags.html === false
-        ? undefined
-        : (a, l, m) => renderHtmlReport(a, l, m, { maxConversations: flags.maxConversations }),
+    renderHtml: flags.html === false ? undefined : htmlRenderer({ maxConversations: flags.maxConversations }),
     analysis: flags.minScenarios ? { minScenarios: flags.minScenarios } : undefined,
   });
 }

@@ -22,7 +22,8 @@ export interface LoadedRuns {
 /** Read run folders (a run, a folder holding `latest`, or shard folders); unusable input throws for exit 2. */
 export async function loadRuns(paths: readonly string[]): Promise<LoadedRuns> {
   const dirs = paths.flatMap((p) => findRunDirs(p));
-  const data = await readRuns(dirs);
+  // The gate reads verdicts and grades, not the words of the conversations.
+  const data = await readRuns(dirs, { slim: true });
   const errors = data.issues.filter((i) => i.severity === "error");
   if (errors.length > 0) throw new RunsInputError(errors);
   return {

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type AnalyzeOptions, analyze } from "../analysis/analyze.js";
 import { readScopePolicy } from "../analysis/read-policy.js";
-import { type ReadIssue, RunsInputError, readRuns } from "../analysis/read-run.js";
+import { type ReadIssue, RunsInputError, readLinesByKey, readRuns } from "../analysis/read-run.js";
 import type { Analysis } from "../analysis/schema.js";
 import type { ResultLine, RunMeta } from "../run/schema.js";
 import { renderJUnit } from "./junit.js";
@@ -11,7 +11,16 @@ import { renderSummaryJson } from "./summary-json.js";
 
 /** Reads runs, analyses them and writes summary.json, summary.md, junit.xml and (optionally) index.html. */
 
-export type HtmlRenderer = (analysis: Analysis, lines: readonly ResultLine[], metas: readonly RunMeta[]) => string;
+/**
+ * Renders index.html. `lines` are slim (see slimLine); `wholeLines` reads the complete lines of
+ * the trials whose conversations the page embeds.
+ */
+export type HtmlRenderer = (
+  analysis: Analysis,
+  lines: readonly ResultLine[],
+  metas: readonly RunMeta[],
+  wholeLines: (keys: ReadonlySet<string>) => Promise<ReadonlyMap<string, ResultLine>>,
+) => string | Promise<string>;
 
 export interface WriteReportsOptions {
   runDirs: readonly string[];
@@ -31,8 +40,9 @@ export async function writeReports(options: WriteReportsOptions): Promise<{
   analysis: Analysis;
   warnings: ReadIssue[];
 }> {
-  const current = await readRuns(options.runDirs);
-  const baseline = options.baselineDir ? await readRuns([options.baselineDir]) : null;
+  // Slim lines: the analyses need verdicts, grades and timings, not the words of every conversation.
+  const current = await readRuns(options.runDirs, { slim: true });
+  const baseline = options.baselineDir ? await readRuns([options.baselineDir], { slim: true }) : null;
   const issues = [...current.issues, ...(baseline?.issues ?? [])];
   const errors = issues.filter((i) => i.severity === "error");
   if (errors.length > 0) throw new RunsInputError(errors);
@@ -49,7 +59,12 @@ export async function writeReports(options: WriteReportsOptions): Promise<{
     ["summary.md", renderMarkdown(analysis)],
     ["junit.xml", renderJUnit(current.lines)],
   ];
-  if (options.renderHtml) outputs.push(["index.html", options.renderHtml(analysis, current.lines, current.metas)]);
+  if (options.renderHtml) {
+    const page = await options.renderHtml(analysis, current.lines, current.metas, (keys) =>
+      readLinesByKey(options.runDirs, keys),
+    );
+    outputs.push(["index.html", page]);
+  }
   const files: string[] = [];
   for (const [name, content] of outputs) {
     const path = join(options.outDir, name);

@@ -1,5 +1,6 @@
 import type { Analysis } from "../../analysis/schema.js";
 import type { ResultLine, RunMeta } from "../../run/schema.js";
+import type { HtmlRenderer } from "../write.js";
 import { TIER_LABEL } from "./format.js";
 import { renderPage } from "./page.js";
 import { ESCALATION_LABEL } from "./sections/trials.js";
@@ -18,6 +19,11 @@ export interface HtmlReportOptions {
    * first; every trial keeps its row. Default DEFAULT_MAX_CONVERSATIONS.
    */
   maxConversations?: number;
+  /**
+   * The whole lines of the embedded trials, by key, when `lines` are slim (see slimLine); without
+   * it the embedded conversations come from `lines` themselves.
+   */
+  wholeLines?: ReadonlyMap<string, ResultLine>;
 }
 
 /**
@@ -26,6 +32,20 @@ export interface HtmlReportOptions {
  * embed all of them.
  */
 export const DEFAULT_MAX_CONVERSATIONS = 10_000;
+
+const maxConversationsOf = (options: Pick<HtmlReportOptions, "maxConversations">): number =>
+  Math.max(0, Math.floor(options.maxConversations ?? DEFAULT_MAX_CONVERSATIONS));
+
+/**
+ * The renderer writeReports calls with slim lines: it reads the whole lines of the conversations
+ * it embeds, and only those.
+ */
+export function htmlRenderer(options: Omit<HtmlReportOptions, "wholeLines"> = {}): HtmlRenderer {
+  return async (analysis, lines, metas, wholeLines) => {
+    const keys = new Set([...embeddedLines(lines, maxConversationsOf(options))].map((i) => lines[i]!.key));
+    return renderHtmlReport(analysis, lines, metas, { ...options, wholeLines: await wholeLines(keys) });
+  };
+}
 
 /** Which lines are embedded in full: errors and failures first, then passes, each in file order. */
 export function embeddedLines(lines: readonly ResultLine[], max: number): Set<number> {
@@ -63,13 +83,14 @@ export function renderHtmlReport(
   metas: readonly RunMeta[],
   options: HtmlReportOptions = {},
 ): string {
-  const embedded = embeddedLines(lines, Math.max(0, Math.floor(options.maxConversations ?? DEFAULT_MAX_CONVERSATIONS)));
+  const embedded = embeddedLines(lines, maxConversationsOf(options));
+  const whole = (line: ResultLine) => options.wholeLines?.get(line.key) ?? line;
   return renderPage({
     title: options.title ?? "Which conversations can the bot take?",
     analysis,
     metas,
     rows: lines.map(trialRow),
-    details: lines.map((line, i) => (embedded.has(i) ? trialDetail(line) : null)),
+    details: lines.map((line, i) => (embedded.has(i) ? trialDetail(whole(line)) : null)),
     pageSize: Math.max(1, Math.floor(options.pageSize ?? 100)),
     detailChunk: 100,
     labels: LABELS,
