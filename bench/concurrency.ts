@@ -178,16 +178,20 @@ async function bench(): Promise<void> {
 
     if (existsSync(BIN)) {
       const c0 = performance.now();
-      const r = await run(process.execPath, [BIN, ...args], project.dir, process.env);
+      const r = await runWatched(process.execPath, [BIN, ...args], project.dir, process.env);
       const c1 = performance.now();
       const stats2 = await bot.stats();
+      const startup = r.runLineAt === null ? null : (r.runLineAt - c0) / 1000;
       results.push({
         label: "supportbench run (node dist/cli/main.js)",
         seconds: (c1 - c0) / 1000,
         ok: r.code === 0 ? linesOf(project.dir, r.stdout).filter((l) => l.verdict !== "error").length : 0,
         requests: stats2.requests - stats.requests,
         maxInFlight: stats2.maxInFlight,
-        note: "process start-up included",
+        note:
+          startup === null
+            ? "process start-up included"
+            : `process start-up included: ${startup.toFixed(2)} s until the run began, then ${((c1 - c0) / 1000 - startup).toFixed(2)} s`,
       });
     } else console.error(`skipping the process figure: ${BIN} is missing (npm run build)`);
 
@@ -259,6 +263,29 @@ async function run(
     const e = err as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
   }
+}
+
+/** Runs a command and notes when it printed its "run …: N trials" line: the end of its start-up. */
+function runWatched(
+  file: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string; runLineAt: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let runLineAt: number | null = null;
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (runLineAt === null && /^run .*: \d+ trials/m.test(stderr)) runLineAt = performance.now();
+    });
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr, runLineAt }));
+  });
 }
 
 /** The same workload as a promptfoo eval: one test per trial, the http provider, a contains assertion. */
