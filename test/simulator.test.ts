@@ -57,5 +57,28 @@ describe("an LLM-simulated customer (simulator in the config)", () => {
     expect(String(system.content)).toContain("O-9001");
     expect(String(system.content)).toContain("###STOP###");
     expect(seen[0]!.messages.at(-1)!.role).toBe("user");
+    // Deterministic unless the config asks otherwise.
+    expect(seen.map((b) => b.temperature)).toEqual(seen.map(() => 0));
+  });
+
+  it("uses the temperature the config gives the simulator", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sb-sim-"));
+    writeFileSync(
+      path.join(dir, "supportbench.config.yaml"),
+      [
+        `suites: [${JSON.stringify(path.join(ROOT, "test/fixtures/valid/knows.yaml"))}]`,
+        `domains: ${JSON.stringify(path.join(ROOT, "datasets/domains"))}`,
+        `simulator: { provider: "openai:customer-sim", temperature: 0.7, baseURL: ${JSON.stringify(server.baseURL)} }`,
+        "cache: { enabled: false }",
+      ].join("\n"),
+    );
+    seen.length = 0;
+    const bot = path.join(ROOT, "test/fixtures/bots/asks-order.mjs");
+    const r = await runCli(["run", "--candidate", `module:${bot}`, "--out", path.join(dir, "out"), "--no-report"], {
+      cwd: dir,
+    });
+    expect(r.code).toBe(0);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.map((b) => b.temperature)).toEqual(seen.map(() => 0.7));
   });
 });

@@ -72,7 +72,6 @@ export function simulatedCustomer(
         tools: [],
         system,
         signal,
-        temperature: 0,
         context: {
           conversationId: `${ids.conversationId}:customer`,
           sessionId: `${ids.sessionId}:customer`,

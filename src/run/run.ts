@@ -166,7 +166,11 @@ export async function executeRun(ws: Workspace, opts: RunOptions): Promise<RunOu
   const candidates = new Map(meta.candidates.map((id) => [id, resolved.get(id)!]));
   const graders = opts.graders ? await opts.graders(ctx) : { extra: [] };
   if (!opts.resume) meta.judge = graders.judgeId ?? null;
-  const simulator = ws.config.simulator ? (await createProvider(ws.config.simulator, ctx)).candidate : undefined;
+  // A simulated customer is deterministic unless the config asks for a temperature.
+  const simulatorEntry = ws.config.simulator ? normalizeEntry(ws.config.simulator) : undefined;
+  const simulator = simulatorEntry
+    ? (await createProvider({ ...simulatorEntry, temperature: simulatorEntry.temperature ?? 0 }, ctx)).candidate
+    : undefined;
 
   // A replay candidate is graded only on the scenarios it has recordings for.
   const recorded = (candidate: string, scenario: string) => {
