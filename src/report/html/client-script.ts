@@ -331,16 +331,8 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     if (d === undefined && doc.readyState === "loading") { whenParsed(function () { openTrial(i); }); return; }
     var dialog = byId("trial-dialog");
     if (!d) { openSummaryOnly(r, dialog); return; }
-    state.openKey = r.key;
-    byId("trial-title").textContent = r.suite + "/" + r.scenario + " · " + r.candidate + " · trial " + r.trial;
-    var meta = byId("trial-meta");
-    meta.replaceChildren();
-    add(meta, verdictBadge(r.verdict));
-    var esc = r.escalation === null ? "none" : r.escalation;
-    add(meta, badge("escalation", esc, labels.escalation[esc] || esc));
-    [r.intent, r.language, labels.tier[r.tier] || ("Tier " + r.tier), "ended: " + (labels.endReason[d.end_reason] || d.end_reason),
-      fmtMoney(d.usage.cost_usd), fmtMs(d.latency_ms), d.started_at].forEach(function (x) { add(meta, el("span", "meta-item", x)); });
-    if (d.error) add(meta, el("span", "meta-item error", d.error.kind + ": " + d.error.message));
+    dialogHead(r, ["ended: " + (labels.endReason[d.end_reason] || d.end_reason), fmtMoney(d.usage.cost_usd),
+      fmtMs(d.latency_ms), d.started_at], d.error ? d.error.kind + ": " + d.error.message : null);
 
     var cites = [];
     d.grades.forEach(function (g) {
@@ -386,8 +378,8 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     setHash("#trial=" + encodeURIComponent(r.key));
   }
 
-  // A trial whose conversation the report does not embed: what its row knows, and where to find the rest.
-  function openSummaryOnly(r, dialog) {
+  // The dialog's title and the line under it: verdict, hand-off, intent, language, tier, then the items.
+  function dialogHead(r, items, error) {
     state.openKey = r.key;
     byId("trial-title").textContent = r.suite + "/" + r.scenario + " · " + r.candidate + " · trial " + r.trial;
     var meta = byId("trial-meta");
@@ -395,9 +387,14 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     add(meta, verdictBadge(r.verdict));
     var esc = r.escalation === null ? "none" : r.escalation;
     add(meta, badge("escalation", esc, labels.escalation[esc] || esc));
-    [r.intent, r.language, labels.tier[r.tier] || ("Tier " + r.tier), fmtMoney(r.cost_usd), fmtMs(r.latency_ms)]
+    [r.intent, r.language, labels.tier[r.tier] || ("Tier " + r.tier)].concat(items)
       .forEach(function (x) { add(meta, el("span", "meta-item", x)); });
-    if (r.error) add(meta, el("span", "meta-item error", r.error));
+    if (error) add(meta, el("span", "meta-item error", error));
+  }
+
+  // A trial whose conversation the report does not embed: what its row knows, and where to find the rest.
+  function openSummaryOnly(r, dialog) {
+    dialogHead(r, [fmtMoney(r.cost_usd), fmtMs(r.latency_ms)], r.error);
     var transcript = byId("trial-transcript");
     transcript.replaceChildren();
     add(transcript, el("h4", null, "Conversation"));
