@@ -1,7 +1,8 @@
 import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { afterEach, describe, expect, it } from "vitest";
 import { modelFamily } from "../src/providers/model-family.js";
-import { createOpenAICandidate, isLoopbackUrl, toOpenAIMessages } from "../src/providers/openai.js";
+import { isLoopbackUrl } from "../src/providers/model-options.js";
+import { createOpenAICandidate, toOpenAIMessages } from "../src/providers/openai.js";
 import { NetworkError, withRetries } from "../src/providers/retry.js";
 import { ProviderError } from "../src/providers/types.js";
 import type { TestServer } from "./servers/harness.js";

@@ -6,8 +6,9 @@ import type {
   Tool,
 } from "@anthropic-ai/sdk/resources/messages";
 import { z } from "zod";
-import { handoffFromToolCalls, isLoopbackUrl } from "./openai.js";
-import { costOf, type PriceTable } from "./pricing.js";
+import { apiKeyFor, type ModelCandidateOptions } from "./model-options.js";
+import { handoffFromToolCalls } from "./openai.js";
+import { costOf } from "./pricing.js";
 import { redact } from "./redact.js";
 import { classifyError, errorFromStatus, NetworkError } from "./retry.js";
 import type { BotTurn, Candidate, Message, RespondRequest, ToolCall, Usage } from "./types.js";
@@ -15,26 +16,8 @@ import { ProviderError } from "./types.js";
 
 /** Claude models through Anthropic's messages API with tool use. */
 
-export interface AnthropicCandidateOptions {
-  model: string;
-  /** Default `anthropic:<model>`. */
-  id?: string;
-  /** A proxy or compatible gateway; default the SDK's (api.anthropic.com). */
-  baseURL?: string;
-  /** The env var holding the key (default ANTHROPIC_API_KEY). */
-  apiKeyEnv?: string;
-  /** Run without a key; default true only for a loopback baseURL with no apiKeyEnv given. */
-  apiKeyOptional?: boolean;
-  /** Replaces the system prompt of each request, when set. */
-  system?: string;
-  temperature?: number;
-  /** The API requires a limit; default 1024. */
-  maxTokens?: number;
-  pricing?: PriceTable;
-  /** The SDK's own limit per request (default 10 min); `withRetries` sets the real per-call timeout. */
-  timeoutMs?: number;
-  env?: NodeJS.ProcessEnv;
-}
+/** `maxTokens`: the API requires a limit; default 1024. */
+export type AnthropicCandidateOptions = ModelCandidateOptions;
 
 /**
  * Provider-neutral messages to Anthropic turns: tool results become `tool_result` blocks of a user
@@ -87,15 +70,7 @@ const MessageResponse = z.object({
 export function createAnthropicCandidate(opts: AnthropicCandidateOptions): Candidate {
   const env = opts.env ?? process.env;
   const id = opts.id ?? `anthropic:${opts.model}`;
-  const keyEnv = opts.apiKeyEnv ?? "ANTHROPIC_API_KEY";
-  let apiKey = env[keyEnv];
-  if (!apiKey) {
-    const optional =
-      opts.apiKeyOptional ??
-      (opts.baseURL !== undefined && opts.apiKeyEnv === undefined && isLoopbackUrl(opts.baseURL));
-    if (!optional) throw new ProviderError("config", `${id}: no API key: set the environment variable ${keyEnv}`);
-    apiKey = "no-key";
-  }
+  const apiKey = apiKeyFor(opts, id, "ANTHROPIC_API_KEY");
   // An explicit key also keeps the SDK from looking for credentials in the home folder.
   const client = new Anthropic({
     apiKey,

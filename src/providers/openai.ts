@@ -7,7 +7,8 @@ import type {
 } from "openai/resources/chat/completions";
 import { z } from "zod";
 import { modelFamily } from "./model-family.js";
-import { costOf, type PriceTable } from "./pricing.js";
+import { apiKeyFor, type ModelCandidateOptions } from "./model-options.js";
+import { costOf } from "./pricing.js";
 import { redact } from "./redact.js";
 import { classifyError, errorFromStatus, NetworkError } from "./retry.js";
 import type { BotTurn, Candidate, Handoff, Message, RespondRequest, ToolCall, Usage } from "./types.js";
@@ -15,33 +16,14 @@ import { ProviderError } from "./types.js";
 
 /** Models behind OpenAI's chat completions API: OpenAI itself and compatible servers (vLLM, Ollama, LM Studio, Azure). */
 
-export interface OpenAICandidateOptions {
-  model: string;
-  /** Default `openai:<model>`. */
-  id?: string;
-  /** An OpenAI-compatible server, e.g. http://localhost:11434/v1 (Ollama) or http://localhost:8000/v1 (vLLM). */
-  baseURL?: string;
-  /** The env var holding the key (default OPENAI_API_KEY); keys never come from config files. */
-  apiKeyEnv?: string;
-  /** Run without a key; default true only for a loopback baseURL with no apiKeyEnv given. */
-  apiKeyOptional?: boolean;
-  /** Replaces the system prompt of each request (the domain policy), when set. */
-  system?: string;
-  temperature?: number;
+export interface OpenAICandidateOptions extends ModelCandidateOptions {
   seed?: number;
-  maxTokens?: number;
   /** OpenAI's newer models want max_completion_tokens; many compatible servers know only max_tokens. */
   maxTokensField?: "max_tokens" | "max_completion_tokens";
   /** Stream the answer (SSE) and assemble it; usage comes from the final chunk. */
   stream?: boolean;
   /** Ask for that final usage chunk (default true); some older compatible servers reject stream_options. */
   streamUsage?: boolean;
-  /** Prices per 1M tokens that override datasets/pricing.yaml. */
-  pricing?: PriceTable;
-  /** The SDK's own limit per request (default 10 min); `withRetries` sets the real per-call timeout. */
-  timeoutMs?: number;
-  /** Where keys are read from (default process.env). */
-  env?: NodeJS.ProcessEnv;
 }
 
 /** The tool through which a model hands the conversation to a person. */
@@ -63,18 +45,6 @@ export function parseToolArguments(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return text;
-  }
-}
-
-/** True for URLs of this machine, where servers such as Ollama need no key. */
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
-    return (
-      host === "localhost" || host.endsWith(".localhost") || host === "::1" || host === "0.0.0.0" || /^127\./.test(host)
-    );
-  } catch {
-    return false;
   }
 }
 
@@ -127,21 +97,7 @@ const Completion = z.object({
 export function createOpenAICandidate(opts: OpenAICandidateOptions): Candidate {
   const env = opts.env ?? process.env;
   const id = opts.id ?? `openai:${opts.model}`;
-  const keyEnv = opts.apiKeyEnv ?? "OPENAI_API_KEY";
-  let apiKey = env[keyEnv];
-  if (!apiKey) {
-    const optional =
-      opts.apiKeyOptional ??
-      (opts.baseURL !== undefined && opts.apiKeyEnv === undefined && isLoopbackUrl(opts.baseURL));
-    if (!optional) {
-      throw new ProviderError(
-        "config",
-        `${id}: no API key: set the environment variable ${keyEnv}${opts.baseURL ? `, or mark the key optional for a server at ${redact(opts.baseURL, env)} that needs none` : ""}`,
-      );
-    }
-    // Local servers ignore the key, but the SDK refuses to run without one.
-    apiKey = "no-key";
-  }
+  const apiKey = apiKeyFor(opts, id, "OPENAI_API_KEY");
   const client = new OpenAI({
     apiKey,
     baseURL: opts.baseURL ?? "https://api.openai.com/v1",
