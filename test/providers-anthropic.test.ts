@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createAnthropicCandidate, toAnthropicMessages } from "../src/providers/anthropic.js";
 import { withRetries } from "../src/providers/retry.js";
-import { ProviderError } from "../src/providers/types.js";
+import { failure } from "./helpers/failure.js";
 import {
   type AnthropicReply,
   type AnthropicRequest,
@@ -36,15 +36,6 @@ function candidate(
     env,
     ...extra,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 /** Looks the order up, then answers from the tool_result block. */

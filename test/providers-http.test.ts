@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createHttpBotCandidate, getPath, type HttpBotOptions, renderTemplate } from "../src/providers/http-bot.js";
 import { withRetries } from "../src/providers/retry.js";
 import { type Message, ProviderError } from "../src/providers/types.js";
+import { failure } from "./helpers/failure.js";
 import { assistant, makeRequest, toolResult, user } from "./servers/requests.js";
 import { startWebhookBotServer, type WebhookBotOptions, type WebhookBotServer } from "./servers/webhook-bot.js";
 
@@ -36,15 +37,6 @@ function bot(server: WebhookBotServer, extra: Partial<HttpBotOptions> = {}) {
     { url: server.endpoint, headers: { Authorization: "Bearer ${env:BOT_TOKEN}" }, response: RESPONSE, ...extra },
     { env },
   );
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 /** A bot that proves what it remembers: it counts the customer's messages it has seen. */

@@ -5,6 +5,7 @@ import { isLoopbackUrl } from "../src/providers/model-options.js";
 import { createOpenAICandidate, toOpenAIMessages } from "../src/providers/openai.js";
 import { NetworkError, withRetries } from "../src/providers/retry.js";
 import { ProviderError } from "../src/providers/types.js";
+import { failure } from "./helpers/failure.js";
 import type { TestServer } from "./servers/harness.js";
 import { type OpenAIReply, type OpenAITestServer, startOpenAIServer } from "./servers/openai-server.js";
 import { assistant, makeRequest, toolResult, user } from "./servers/requests.js";
@@ -31,15 +32,6 @@ function candidate(server: OpenAITestServer, extra: Partial<Parameters<typeof cr
     env,
     ...extra,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 /** A bot that looks the order up first, then answers from the tool result. */

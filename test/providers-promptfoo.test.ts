@@ -9,7 +9,8 @@ import {
   turnFromOutput,
 } from "../src/providers/promptfoo.js";
 import { NetworkError, withRetries } from "../src/providers/retry.js";
-import { type Message, ProviderError } from "../src/providers/types.js";
+import type { Message } from "../src/providers/types.js";
+import { failure } from "./helpers/failure.js";
 import { assistant, makeRequest, user } from "./servers/requests.js";
 import { startWebhookBotServer, type WebhookBotServer } from "./servers/webhook-bot.js";
 
@@ -20,15 +21,6 @@ const servers: WebhookBotServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
-}
 
 /** promptfoo's own http provider, configured as a user would in a promptfoo config. */
 function httpOptions(server: WebhookBotServer) {

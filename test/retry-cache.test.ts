@@ -15,6 +15,7 @@ import {
   withRetries,
 } from "../src/providers/retry.js";
 import { type BotTurn, type Candidate, ProviderError, type RespondRequest } from "../src/providers/types.js";
+import { failure } from "./helpers/failure.js";
 import { type OpenAITestServer, startOpenAIServer } from "./servers/openai-server.js";
 import { makeRequest, user } from "./servers/requests.js";
 
@@ -46,15 +47,6 @@ function recorder() {
       waits.push(ms);
     },
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 describe("Retry-After and classification", () => {
