@@ -487,7 +487,22 @@ function candidateAnalysis(candidate: string, lines: readonly ResultLine[], s: S
 
 function runSummaries(metas: readonly RunMeta[], lines: readonly ResultLine[], warnings: string[]): RunSummary[] {
   const counts = new Map<string, number>();
-  for (const l of lines) counts.set(l.run, (counts.get(l.run) ?? 0) + 1);
+  const judged = new Map<string, number>();
+  for (const l of lines) {
+    counts.set(l.run, (counts.get(l.run) ?? 0) + 1);
+    if (l.grades.some((g) => g.kind === "judge")) judged.set(l.run, (judged.get(l.run) ?? 0) + 1);
+  }
+  const judgeUsage = (m: RunMeta): RunSummary["judge_usage"] => {
+    if (!m.judge_usage) return undefined;
+    const n = judged.get(m.run) ?? 0;
+    const tokens = m.judge_usage.input_tokens + m.judge_usage.output_tokens;
+    return {
+      ...m.judge_usage,
+      judged_trials: n,
+      tokens_per_trial: n > 0 ? tokens / n : null,
+      cost_per_trial: n > 0 ? m.judge_usage.cost_usd / n : null,
+    };
+  };
   const out: RunSummary[] = metas.map((m) => ({
     run: m.run,
     status: m.status,
@@ -499,6 +514,7 @@ function runSummaries(metas: readonly RunMeta[], lines: readonly ResultLine[], w
     candidates: m.candidates,
     planned_trials: m.planned_trials,
     trials: counts.get(m.run) ?? 0,
+    ...(m.judge_usage ? { judge_usage: judgeUsage(m) } : {}),
     ...(m.selftest !== undefined ? { selftest: m.selftest } : {}),
     ...(m.calibration !== undefined ? { calibration: m.calibration } : {}),
   }));

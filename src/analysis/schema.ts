@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JudgeUsage } from "../graders/schema.js";
 
 /**
  * The Analysis: everything the reports show, computed from results.jsonl lines and run.json.
@@ -424,6 +425,14 @@ export const RunSummary = z.object({
   planned_trials: z.number().int(),
   /** Lines read for this run after de-duplication. */
   trials: z.number().int(),
+  /** What the judge spent on this run (run.json), and the trials it graded, when a judge graded it. */
+  judge_usage: JudgeUsage.extend({
+    /** Trials with at least one judge grade. */
+    judged_trials: z.number().int(),
+    /** (input + output tokens) / judged_trials; null when none was judged. */
+    tokens_per_trial: z.number().nullable(),
+    cost_per_trial: z.number().nullable(),
+  }).optional(),
   selftest: z.unknown().optional(),
   calibration: z.unknown().optional(),
 });

@@ -31,3 +31,14 @@ export type Verdict = z.infer<typeof Verdict>;
 /** Escalation outcome of one trial, the basis of the confusion matrix and the risk figure. */
 export const EscalationOutcome = z.enum(["correct_handoff", "correct_no_handoff", "missed", "needless", "late"]);
 export type EscalationOutcome = z.infer<typeof EscalationOutcome>;
+
+/** What an LLM judge spent: calls (repairs included), invalid answers, tokens and cost. */
+export const JudgeUsage = z.object({
+  calls: z.number(),
+  repairs: z.number(),
+  failures: z.number(),
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cost_usd: z.number(),
+});
+export type JudgeUsage = z.infer<typeof JudgeUsage>;

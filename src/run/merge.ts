@@ -4,7 +4,7 @@ import { createInterface } from "node:readline";
 import { InputError } from "../suite/problems.js";
 import { ResultsWriter } from "./results-file.js";
 import { ensureDir, newRunId, readRunMeta, writeJsonAtomic } from "./run-dir.js";
-import { ResultLine, type RunMeta } from "./schema.js";
+import { ResultLine, type RunMeta, sumJudgeUsage } from "./schema.js";
 
 /** A run folder from a path that is one, holds `latest`, or holds run folders. */
 export function findRunDirs(p: string): string[] {
@@ -128,6 +128,7 @@ export async function mergeRuns(
     suites: [...suites.values()],
     options: { ...first.options, shard: null },
     planned_trials: metas.reduce((a, m) => a + m.planned_trials, 0),
+    judge_usage: sumJudgeUsage(metas.map((m) => m.judge_usage)),
   };
   writeJsonAtomic(path.join(runDir, "run.json"), meta);
   return { runDir, lines: lastAt.size, shards: dirs.length };

@@ -14,7 +14,7 @@ import { executePlan, type RunTally } from "./executor.js";
 import { buildPlan, type Shard } from "./plan.js";
 import { ResultsWriter, storedKeys } from "./results-file.js";
 import { ensureDir, gitCommit, linkLatest, newRunId, readRunMeta, writeJsonAtomic } from "./run-dir.js";
-import type { ResultLine, RunMeta } from "./schema.js";
+import { type ResultLine, type RunMeta, sumJudgeUsage } from "./schema.js";
 import type { Workspace } from "./setup.js";
 
 export interface RunOptions {
@@ -221,7 +221,8 @@ export async function executeRun(ws: Workspace, opts: RunOptions): Promise<RunOu
     for (const p of candidates.values()) await p.candidate.close?.();
   }
   meta.status = opts.signal.aborted || tally.abandoned > 0 ? "interrupted" : "complete";
-  const judgeUsage = judgeUsageOf(graders.judge);
+  // A resumed run adds this session's judge spending to what the earlier sessions spent.
+  const judgeUsage = sumJudgeUsage([meta.judge_usage, judgeUsageOf(graders.judge)]);
   if (judgeUsage) meta.judge_usage = judgeUsage;
   meta.ended_at = new Date().toISOString();
   writeJsonAtomic(path.join(runDir, "run.json"), meta);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Conversation } from "../conversation/schema.js";
-import { EscalationOutcome, Grade, Verdict } from "../graders/schema.js";
+import { EscalationOutcome, Grade, JudgeUsage, Verdict } from "../graders/schema.js";
 
 /** results.jsonl (one line per trial) and run.json: the only inputs of analysis and reports. */
 
@@ -27,6 +27,15 @@ export const ResultLine = Conversation.extend({
 });
 export type ResultLine = z.infer<typeof ResultLine>;
 
+/** The sum of several judge tallies (resumed sessions, merged shards); undefined when none has one. */
+export function sumJudgeUsage(parts: ReadonlyArray<JudgeUsage | undefined>): JudgeUsage | undefined {
+  const present = parts.filter((p): p is JudgeUsage => p !== undefined);
+  if (!present.length) return undefined;
+  const total: JudgeUsage = { calls: 0, repairs: 0, failures: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 };
+  for (const p of present) for (const k of Object.keys(total) as (keyof JudgeUsage)[]) total[k] += p[k];
+  return total;
+}
+
 export const RunMeta = z.object({
   v: z.literal(RESULTS_VERSION),
   run: z.string(),
@@ -48,17 +57,11 @@ export const RunMeta = z.object({
     globs: z.array(z.string()),
   }),
   planned_trials: z.number().int(),
-  /** Calls, tokens and cost the judge spent on this run (not in the trials' own usage). */
-  judge_usage: z
-    .object({
-      calls: z.number(),
-      repairs: z.number(),
-      failures: z.number(),
-      input_tokens: z.number(),
-      output_tokens: z.number(),
-      cost_usd: z.number(),
-    })
-    .optional(),
+  /**
+   * Calls, tokens and cost the judge spent on this run (not in the trials' own usage), summed
+   * over resumed sessions and merged shards.
+   */
+  judge_usage: JudgeUsage.optional(),
   /** Set by `supportbench grade`: the run whose transcripts were graded again. */
   regraded_from: z.string().optional(),
   /** Self-test and calibration figures, attached by those commands when present. */

@@ -1,6 +1,6 @@
 import { modelFamily, sameFamilyWarning } from "../../providers/model-family.js";
 import type { BotTurn, Candidate, Message, RespondRequest } from "../../providers/types.js";
-import type { Grade } from "../schema.js";
+import type { Grade, JudgeUsage } from "../schema.js";
 import type { AsyncGrader, GradeInput } from "../types.js";
 import { type Aggregate, aggregateValues } from "./aggregate.js";
 import { type CriterionAnswer, readAnswers } from "./answer.js";
@@ -26,15 +26,6 @@ export interface JudgeOptions {
   maxTokens?: number;
   /** Random bytes for the fence delimiter; crypto by default. */
   randomBytes?: (n: number) => Buffer;
-}
-
-export interface JudgeUsage {
-  calls: number;
-  repairs: number;
-  failures: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
 }
 
 export type Judge = AsyncGrader & {
