@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { designEffect } from "../src/analysis/figures.js";
+import { designEffect, effectiveN } from "../src/analysis/figures.js";
 import { seededRng } from "../src/analysis/random.js";
 import {
   clusteredStandardError,
@@ -150,6 +150,24 @@ describe("clustered standard error", () => {
     ).toBe(1);
     const agreeing: Array<[number, number]> = Array.from({ length: 10 }, (_, i) => [i % 2 === 0 ? 3 : 0, 3]);
     expect(designEffect(agreeing, 0.5, 30)).toBeCloseTo((3 * 10) / 9, 10);
+  });
+
+  it("design effect is undefined at 0% and 100% with repeats, and the effective n falls back to the scenarios", () => {
+    const allPass: Array<[number, number]> = Array.from({ length: 21 }, () => [3, 3]);
+    expect(designEffect(allPass, 1, 63)).toBeNull();
+    expect(effectiveN(allPass, 1, 63)).toBe(21);
+    const allFail: Array<[number, number]> = Array.from({ length: 12 }, () => [0, 3]);
+    expect(effectiveN(allFail, 0, 36)).toBe(12);
+    // One trial per scenario: n itself, whatever the rate.
+    expect(
+      effectiveN(
+        Array.from({ length: 5 }, () => [1, 1] as [number, number]),
+        1,
+        5,
+      ),
+    ).toBe(5);
+    // One scenario of several trials: one observation.
+    expect(effectiveN([[2, 4]], 0.5, 4)).toBe(1);
   });
 });
 

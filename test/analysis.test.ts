@@ -177,6 +177,33 @@ describe("analyze", () => {
     expect(r.low!).toBeLessThan(ind.low!);
   });
 
+  it("adds no evidence for repeated trials when every trial passes or every trial fails", () => {
+    // The same deterministic bot with 1 and 3 trials: 21/21 and 63/63 must give the same interval.
+    const once = scenarios(21, 21);
+    const thrice = [0, 1, 2].flatMap((trial) =>
+      Array.from({ length: 21 }, (_, i) => line({ scenario: `x-en-${i}`, trial, verdict: "pass" })),
+    );
+    const a = analyze(once, []).candidates[0]!.pass;
+    const b = analyze(thrice, []).candidates[0]!.pass;
+    expect(b).toMatchObject({ passes: 63, n: 63, scenarios: 21, effective_n: 21, rate: 1 });
+    expect(a.effective_n).toBe(21);
+    expect(b.low).toBeCloseTo(a.low!, 12);
+    expect(b.low!).toBeLessThan(0.85);
+    // And 0/12 against 0/36: the upper bound stays where one trial each put it.
+    const none1 = scenarios(12, 0);
+    const none3 = [0, 1, 2].flatMap((trial) =>
+      Array.from({ length: 12 }, (_, i) => line({ scenario: `x-en-${i}`, trial, verdict: "fail" })),
+    );
+    const c = analyze(none1, []).candidates[0]!.pass;
+    const d = analyze(none3, []).candidates[0]!.pass;
+    expect(d.effective_n).toBe(12);
+    expect(d.high).toBeCloseTo(c.high!, 12);
+    expect(d.high!).toBeGreaterThan(0.2);
+    // The planner reads the same bound: the pool of 63 trials of 21 scenarios automates nothing more.
+    const cell = analyze(thrice, []).candidates[0]!.cells[0]!;
+    expect(cell.pass.effective_n).toBe(21);
+  });
+
   it("leaves errors out of pass rates and counts them by kind", () => {
     const lines = [
       ...scenarios(5, 4),

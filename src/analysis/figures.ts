@@ -57,7 +57,7 @@ export class PassTally {
       };
     }
     const rate = this.passes / this.n;
-    const nEff = this.n / designEffect([...this.perScenario.values()], rate, this.n);
+    const nEff = effectiveN([...this.perScenario.values()], rate, this.n);
     const ci = wilsonRate(rate, nEff, confidence);
     return {
       passes: this.passes,
@@ -75,16 +75,34 @@ export class PassTally {
 /**
  * Design effect of scenario clustering: cluster-robust variance over the binomial variance, at least 1.
  * Trials of one scenario agree with each other more than trials of different scenarios do, so k trials
- * of one scenario carry less information than k scenarios.
+ * of one scenario carry less information than k scenarios. 1 with one trial per scenario; null where
+ * it is undefined: at a rate of 0 or 1 both variances are 0 (0/0), and with one scenario there is no
+ * between-scenario variance to estimate.
  */
-export function designEffect(perScenario: ReadonlyArray<readonly [number, number]>, rate: number, n: number): number {
+export function designEffect(
+  perScenario: ReadonlyArray<readonly [number, number]>,
+  rate: number,
+  n: number,
+): number | null {
   const g = perScenario.length;
-  if (g < 2 || n <= g || rate <= 0 || rate >= 1) return 1;
+  if (n <= g) return 1;
+  if (g < 2 || rate <= 0 || rate >= 1) return null;
   let between = 0;
   for (const [p, m] of perScenario) between += (p - m * rate) ** 2;
   const clustered = ((g / (g - 1)) * between) / (n * n);
   const binomial = (rate * (1 - rate)) / n;
   return Math.max(1, clustered / binomial);
+}
+
+/**
+ * The sample size behind a pass rate's interval: n over the design effect, or, where the design
+ * effect is undefined (every trial passed, none passed, or one scenario), the number of distinct
+ * scenarios: the most conservative count of independent observations. Repeating the trials of a
+ * scenario that always passes adds no evidence that another scenario would.
+ */
+export function effectiveN(perScenario: ReadonlyArray<readonly [number, number]>, rate: number, n: number): number {
+  const deff = designEffect(perScenario, rate, n);
+  return deff === null ? Math.min(n, perScenario.length) : n / deff;
 }
 
 /** Whether the bot handed the conversation to a person, as observed (not as expected). */

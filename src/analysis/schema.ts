@@ -29,7 +29,8 @@ export const PassRate = z.object({
   scenarios: z.number().int().min(0),
   /**
    * The interval's sample size: n divided by the design effect of repeated trials of one scenario
-   * (never above n; equal to n with one trial per scenario). Null when insufficient.
+   * (never above n; equal to n with one trial per scenario). At a rate of 0 or 1 (where the design
+   * effect is 0/0) and with one scenario it is the number of scenarios. Null when insufficient.
    */
   effective_n: z.number().nullable(),
   rate: z.number().nullable(),
