@@ -1,3 +1,4 @@
+import type { JudgeUsage } from "../graders/schema.js";
 import type { ResultLine } from "../run/schema.js";
 import { pct, table } from "./io.js";
 
@@ -52,4 +53,28 @@ export class RunSummary {
     ]);
     return table([head, ...body]);
   }
+}
+
+/** Tokens in a short form: 7.3M, 41.2k, 950; both figures of a pair in the unit of the larger. */
+function tokenUnit(n: number): { div: number; suffix: string } {
+  if (n >= 1e6) return { div: 1e6, suffix: "M" };
+  if (n >= 1e3) return { div: 1e3, suffix: "k" };
+  return { div: 1, suffix: "" };
+}
+
+/**
+ * One line on what the judge spent, e.g. `judge: 948 calls (2 repairs, 0 failures), 7.3M tokens
+ * in / 0.4M out, $12.40 — 7,731 tokens a judged conversation`. `judged` is the number of result
+ * lines with a judge grade.
+ */
+export function judgeSpendLine(usage: JudgeUsage, judged: number): string {
+  const { div, suffix } = tokenUnit(Math.max(usage.input_tokens, usage.output_tokens));
+  const tok = (n: number) => (div === 1 ? String(n) : `${(n / div).toFixed(1)}${suffix}`);
+  const per = judged > 0 ? Math.round((usage.input_tokens + usage.output_tokens) / judged) : null;
+  const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+  return (
+    `judge: ${plural(usage.calls, "call")} (${plural(usage.repairs, "repair")}, ${plural(usage.failures, "failure")}), ` +
+    `${tok(usage.input_tokens)} tokens in / ${tok(usage.output_tokens)} out, $${usage.cost_usd.toFixed(2)}` +
+    (per === null ? " — no conversation judged" : ` — ${per.toLocaleString("en-US")} tokens a judged conversation`)
+  );
 }

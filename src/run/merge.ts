@@ -1,10 +1,10 @@
-import { createReadStream, existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { InputError } from "../suite/problems.js";
-import { ResultsWriter } from "./results-file.js";
+import { type ReadResultsOptions, ResultsWriter, readResultFile } from "./results-file.js";
 import { ensureDir, newRunId, readRunMeta, writeJsonAtomic } from "./run-dir.js";
-import { ResultLine, type RunMeta, sumJudgeUsage } from "./schema.js";
+import type { ResultLine, RunMeta } from "./schema.js";
+import { sumJudgeUsage } from "./schema.js";
 
 /** A run folder from a path that is one, holds `latest`, or holds run folders. */
 export function findRunDirs(p: string): string[] {
@@ -27,50 +27,16 @@ export function findRunDirs(p: string): string[] {
   return subs;
 }
 
-/** Read every result line of a run, validating each; a bad line is a positioned problem. */
-export async function* readResultLines(runDir: string): AsyncGenerator<ResultLine> {
-  const file = path.join(runDir, "results.jsonl");
-  if (!existsSync(file)) return;
-  const rl = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Number.POSITIVE_INFINITY });
-  let n = 0;
-  for await (const text of rl) {
-    n++;
-    if (!text.trim()) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      throw new InputError([
-        {
-          file,
-          line: n,
-          col: 1,
-          message: `not JSON: ${(err as Error).message}`,
-          hint: "a run killed mid-write is repaired by --resume",
-        },
-      ]);
-    }
-    const parsed = ResultLine.safeParse(value);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0]!;
-      throw new InputError([
-        {
-          file,
-          line: n,
-          col: 1,
-          message: `${i.path.join(".")}: ${i.message}`,
-          hint: "was this written by another version of supportbench?",
-        },
-      ]);
-    }
-    yield parsed.data;
-  }
+/** Read every result line of a run, validating each; a bad line is a positioned problem, a torn last line a warning. */
+export async function* readResultLines(runDir: string, opts: ReadResultsOptions = {}): AsyncGenerator<ResultLine> {
+  for await (const { line } of readResultFile(path.join(runDir, "results.jsonl"), opts)) yield line;
 }
 
 /** Join shard runs into one run folder; a trial stored twice keeps its last copy. */
 export async function mergeRuns(
   inputs: string[],
   outDir: string,
+  opts: ReadResultsOptions = {},
 ): Promise<{ runDir: string; lines: number; shards: number }> {
   const dirs = inputs.flatMap(findRunDirs);
   const metas = dirs.map(readRunMeta);
@@ -99,7 +65,7 @@ export async function mergeRuns(
   const lastAt = new Map<string, string>();
   for (const [i, d] of dirs.entries()) {
     let n = 0;
-    for await (const line of readResultLines(d)) lastAt.set(line.key, `${i}:${n++}`);
+    for await (const line of readResultLines(d, opts)) lastAt.set(line.key, `${i}:${n++}`);
   }
   const writer = new ResultsWriter(path.join(runDir, "results.jsonl"));
   try {
@@ -127,9 +93,48 @@ export async function mergeRuns(
     candidates: [...new Set(metas.flatMap((m) => m.candidates))],
     suites: [...suites.values()],
     options: { ...first.options, shard: null },
-    planned_trials: metas.reduce((a, m) => a + m.planned_trials, 0),
+    planned_trials: Math.max(mergedPlan(metas), lastAt.size),
     judge_usage: sumJudgeUsage(metas.map((m) => m.judge_usage)),
   };
   writeJsonAtomic(path.join(runDir, "run.json"), meta);
   return { runDir, lines: lastAt.size, shards: dirs.length };
+}
+
+/**
+ * Trials planned by the merged runs, each planned trial counted once: runs of the same plan
+ * (candidates, suites, trials) count a shard index once, and a whole run counts as all its shards;
+ * runs of different plans add up. The caller keeps it at least the number of lines merged.
+ */
+export function mergedPlan(metas: readonly RunMeta[]): number {
+  const plans = new Map<string, { whole: number; shards: Map<number, Map<number, number>> }>();
+  for (const m of metas) {
+    const id = JSON.stringify([
+      [...m.candidates].sort(),
+      m.suites.map((s) => `${s.suite}@${s.sha256}`).sort(),
+      m.options.trials,
+    ]);
+    let plan = plans.get(id);
+    if (!plan) {
+      plan = { whole: 0, shards: new Map() };
+      plans.set(id, plan);
+    }
+    const shard = m.options.shard;
+    if (!shard || shard.count === 1) plan.whole = Math.max(plan.whole, m.planned_trials);
+    else {
+      const byIndex = plan.shards.get(shard.count) ?? new Map<number, number>();
+      byIndex.set(shard.index, Math.max(byIndex.get(shard.index) ?? 0, m.planned_trials));
+      plan.shards.set(shard.count, byIndex);
+    }
+  }
+  let total = 0;
+  for (const plan of plans.values()) {
+    let most = plan.whole;
+    for (const byIndex of plan.shards.values())
+      most = Math.max(
+        most,
+        [...byIndex.values()].reduce((a, b) => a + b, 0),
+      );
+    total += most;
+  }
+  return total;
 }

@@ -24,7 +24,13 @@ export function parseShard(text: string): Shard | string {
   return { index, count };
 }
 
-/** Scenarios × candidates × trials, in a stable order; a shard takes every n-th item of that order. */
+/**
+ * Scenarios × candidates × trials, in a stable order. A shard takes whole scenarios (every
+ * candidate and trial of a scenario in the same shard, so a shard can compare candidates and
+ * pass^k stays within it), balanced by the number of trials: each scenario in turn goes to the
+ * shard holding the fewest so far (the lowest index on a tie), so the same inputs always give
+ * the same split.
+ */
 export function buildPlan(
   scenarios: LoadedScenario[],
   candidates: string[],
@@ -32,15 +38,20 @@ export function buildPlan(
 ): PlanItem[] {
   const items: PlanItem[] = [];
   const ordered = [...scenarios].sort((a, b) => a.suite.localeCompare(b.suite) || a.id.localeCompare(b.id));
+  const shard = opts.shard && opts.shard.count > 1 ? opts.shard : null;
+  const load = new Array<number>(shard?.count ?? 1).fill(0);
   for (const scenario of ordered) {
     const trials = opts.trials ?? scenario.trials;
+    if (shard) {
+      let to = 0;
+      for (let i = 1; i < load.length; i++) if (load[i]! < load[to]!) to = i;
+      load[to]! += trials * candidates.length;
+      if (to !== shard.index - 1) continue;
+    }
     for (const candidate of candidates) {
       for (let t = 0; t < trials; t++)
         items.push({ key: trialKey(scenario.suite, scenario.id, candidate, t), scenario, candidate, trial: t });
     }
   }
-  const shard = opts.shard;
-  if (!shard || shard.count === 1) return items;
-  // Round-robin over the stable order keeps shards balanced across suites and tiers.
-  return items.filter((_, i) => i % shard.count === shard.index - 1);
+  return items;
 }

@@ -4,18 +4,25 @@ import { applyChanges, mergeWorld, type WorldData } from "../conversation/world.
 import { gradeTrial } from "../graders/grade-trial.js";
 import type { AsyncGrader, Grader } from "../graders/types.js";
 import { InputError } from "../suite/problems.js";
-import { readResultLines } from "./merge.js";
-import { ResultsWriter } from "./results-file.js";
+import { type ReadResultsOptions, ResultsWriter, readResultFile } from "./results-file.js";
 import { judgeUsageOf } from "./run.js";
 import { ensureDir, newRunId, readRunMeta, writeJsonAtomic } from "./run-dir.js";
+import type { RunMeta } from "./schema.js";
 import type { Workspace } from "./setup.js";
 
 /** Grade a stored run again (e.g. with a judge) without holding its conversations again. */
 export async function regradeRun(
   ws: Workspace,
   runDir: string,
-  opts: { outDir: string; judge?: AsyncGrader; judgeId?: string; extra: Grader[]; signal: AbortSignal },
-): Promise<{ runDir: string; lines: number }> {
+  opts: {
+    outDir: string;
+    judge?: AsyncGrader;
+    judgeId?: string;
+    extra: Grader[];
+    signal: AbortSignal;
+    onWarning?: ReadResultsOptions["onWarning"];
+  },
+): Promise<{ runDir: string; lines: number; meta: RunMeta; interrupted: boolean }> {
   const meta = readRunMeta(runDir);
   const scenarios = new Map(ws.loaded.scenarios.map((s) => [`${s.suite}/${s.id}`, s]));
   const runId = newRunId();
@@ -25,14 +32,15 @@ export async function regradeRun(
   const gold = new Map<string, WorldData | null>();
   let n = 0;
   try {
-    for await (const line of readResultLines(runDir)) {
+    const file = path.join(runDir, "results.jsonl");
+    for await (const { line, number } of readResultFile(file, { onWarning: opts.onWarning })) {
       if (opts.signal.aborted) break;
       const scenario = scenarios.get(`${line.suite}/${line.scenario}`);
       if (!scenario) {
         throw new InputError([
           {
-            file: path.join(runDir, "results.jsonl"),
-            line: n + 1,
+            file,
+            line: number,
             col: 1,
             message: `scenario ${line.suite}/${line.scenario} is not in the loaded suites`,
             hint: "pass the suites the run used (see run.json options.globs)",
@@ -65,18 +73,24 @@ export async function regradeRun(
         },
         { extra: opts.extra, judge: opts.judge, signal: opts.signal },
       );
+      // A trial graded while Ctrl-C cut its judge call short is not stored: its grades would be errors.
+      if (opts.signal.aborted) break;
       writer.append({ ...line, run: runId, ...graded });
       n++;
     }
   } finally {
     writer.close();
   }
-  writeJsonAtomic(path.join(out, "run.json"), {
+  const regraded: RunMeta = {
     ...meta,
     run: runId,
     judge: opts.judgeId ?? null,
+    // Re-grading stopped by Ctrl-C is not complete, whatever the stored run was.
+    status: opts.signal.aborted ? "interrupted" : meta.status,
+    ended_at: opts.signal.aborted ? new Date().toISOString() : meta.ended_at,
     regraded_from: meta.run,
     judge_usage: judgeUsageOf(opts.judge),
-  });
-  return { runDir: out, lines: n };
+  };
+  writeJsonAtomic(path.join(out, "run.json"), regraded);
+  return { runDir: out, lines: n, meta: regraded, interrupted: opts.signal.aborted };
 }

@@ -9,7 +9,8 @@ import {
   writeSync,
 } from "node:fs";
 import { createInterface } from "node:readline";
-import type { ResultLine } from "./schema.js";
+import { InputError, type Problem } from "../suite/problems.js";
+import { ResultLine } from "./schema.js";
 
 /** Buffered lines are written once they reach this many characters ... */
 const FLUSH_CHARS = 256 * 1024;
@@ -93,15 +94,114 @@ export function repairTail(file: string): void {
   }
 }
 
-/** The keys of trials already stored in a results file (for --resume). */
+/** Whether a file's last byte is a newline (an empty file counts as whole). */
+export function endsWithNewline(file: string): boolean {
+  const size = statSync(file).size;
+  if (size === 0) return true;
+  const fd = openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(1);
+    readSync(fd, buf, 0, 1, size - 1);
+    return buf[0] === 10;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface ReadResultsOptions {
+  /** Told about a torn last line, which is skipped (a run killed mid-write). */
+  onWarning?: (problem: Problem) => void;
+}
+
+/**
+ * Every result line of a results file, validated, with its line number. A torn last line (not
+ * JSON, no newline after it: a run killed mid-write) is skipped with a warning, as the analysis
+ * does; any other line that is not JSON or does not fit the schema is an input error naming
+ * `file:line` and the field.
+ */
+export async function* readResultFile(
+  file: string,
+  opts: ReadResultsOptions = {},
+): AsyncGenerator<{ line: ResultLine; number: number }> {
+  if (!existsSync(file)) return;
+  const whole = endsWithNewline(file);
+  const rl = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Number.POSITIVE_INFINITY });
+  let n = 0;
+  let pending: { text: string; number: number } | undefined;
+  const take = (entry: { text: string; number: number }, last: boolean): ResultLine | undefined => {
+    if (!entry.text.trim()) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(entry.text);
+    } catch (err) {
+      if (last && !whole) {
+        opts.onWarning?.({
+          file,
+          line: entry.number,
+          col: 1,
+          message: "torn last line (run interrupted?) skipped",
+          hint: "`supportbench run --resume <run-dir>` cuts it and runs that trial again",
+        });
+        return undefined;
+      }
+      throw new InputError([
+        {
+          file,
+          line: entry.number,
+          col: 1,
+          message: `not JSON: ${(err as Error).message}`,
+          hint: "only a torn last line is repaired; a damaged line inside the file must be fixed or removed by hand",
+        },
+      ]);
+    }
+    const parsed = ResultLine.safeParse(value);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0]!;
+      throw new InputError([
+        {
+          file,
+          line: entry.number,
+          col: 1,
+          message: `${i.path.join(".") || "line"}: ${i.message}`,
+          hint: "was this written by another version of supportbench?",
+        },
+      ]);
+    }
+    return parsed.data;
+  };
+  // Hold one line back so the last one can be told apart (a torn tail is not an error).
+  for await (const text of rl) {
+    n++;
+    if (pending) {
+      const line = take(pending, false);
+      if (line) yield { line, number: pending.number };
+    }
+    pending = { text, number: n };
+  }
+  if (pending) {
+    const line = take(pending, true);
+    if (line) yield { line, number: pending.number };
+  }
+}
+
+/**
+ * The keys of trials already stored in a results file (for --resume). The torn last line of a
+ * killed run is cut first, so it is run again; a damaged line anywhere else is an input error.
+ */
 export async function storedKeys(file: string): Promise<Set<string>> {
   const keys = new Set<string>();
   if (!existsSync(file)) return keys;
-  const rl = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of rl) {
-    if (!line.trim()) continue;
-    const m = /"key":"((?:[^"\\]|\\.)*)"/.exec(line);
-    if (m) keys.add(JSON.parse(`"${m[1]}"`) as string);
-  }
+  repairTail(file);
+  for await (const { line } of readResultFile(file)) keys.add(line.key);
   return keys;
+}
+
+/** Lines of a results file graded by a judge (a grade of kind "judge"), without parsing them. */
+export async function countJudgedLines(file: string): Promise<number> {
+  if (!existsSync(file)) return 0;
+  const rl = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Number.POSITIVE_INFINITY });
+  let n = 0;
+  // Inside a JSON string the quotes would be escaped, so this only matches a grade's own field.
+  for await (const text of rl) if (text.includes('"kind":"judge"')) n++;
+  return n;
 }

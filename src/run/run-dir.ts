@@ -1,6 +1,17 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { InputError } from "../suite/problems.js";
 import { RunMeta } from "./schema.js";
@@ -17,6 +28,14 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   renameSync(tmp, file);
 }
 
+/** Line and column of a character offset in a text (1-based). */
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const line = before.split("\n").length;
+  return { line, col: offset - before.lastIndexOf("\n") };
+}
+
+/** A run folder's run.json, validated; a missing, unreadable or damaged file is an input error naming it. */
 export function readRunMeta(dir: string): RunMeta {
   const file = path.join(dir, "run.json");
   if (!existsSync(file)) {
@@ -30,25 +49,66 @@ export function readRunMeta(dir: string): RunMeta {
       },
     ]);
   }
-  const parsed = RunMeta.safeParse(JSON.parse(readFileSync(file, "utf8")));
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]!;
+  const text = readFileSync(file, "utf8");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const message = (err as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const pos = at
+      ? lineCol(text, Number(at[1]))
+      : text.trim() === ""
+        ? { line: 1, col: 1 }
+        : lineCol(text, text.length);
     throw new InputError([
       {
         file,
-        line: 1,
-        col: 1,
-        message: `run.json: ${i.path.join(".")}: ${i.message}`,
-        hint: "was it written by another version of supportbench?",
+        ...pos,
+        message: `run.json is not valid JSON: ${message}`,
+        hint: "the file is damaged (a crash, a full disk or a hand edit); restore it, or start a new run",
       },
     ]);
+  }
+  const parsed = RunMeta.safeParse(value);
+  if (!parsed.success) {
+    const otherVersion = parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === "v");
+    throw new InputError(
+      parsed.error.issues.slice(0, 10).map((i) => ({
+        file,
+        line: 1,
+        col: 1,
+        message: `run.json: ${i.path.join(".") || "(the whole file)"}: ${i.message}`,
+        hint: otherVersion
+          ? "was it written by another version of supportbench?"
+          : "run.json does not fit the RunMeta schema (docs/results-format.md); was it edited by hand?",
+      })),
+    );
   }
   return parsed.data;
 }
 
-/** Point `<out>/latest` at a run folder (a relative symlink; replaced if present). */
+/** A run folder named on the command line, with symlinks (reports/latest) resolved to the real folder. */
+export function realRunDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    // Missing or a broken link: readRunMeta says what is wrong with it.
+    return dir;
+  }
+}
+
+/** Point `<out>/latest` at a run folder (a relative symlink; replaced if present; never at itself). */
 export function linkLatest(outDir: string, runDir: string): void {
   const link = path.join(outDir, "latest");
+  const target = realRunDir(runDir);
+  // The run folder given may be the link itself (`--resume reports/latest`): a link onto itself would loop.
+  if (path.resolve(target) === path.resolve(link)) return;
+  try {
+    if (lstatSync(link).isSymbolicLink() && path.resolve(realRunDir(outDir), readlinkSync(link)) === target) return;
+  } catch {
+    // No link yet.
+  }
   try {
     rmSync(link, { force: true, recursive: false });
   } catch {
@@ -56,7 +116,7 @@ export function linkLatest(outDir: string, runDir: string): void {
     return;
   }
   try {
-    symlinkSync(path.relative(outDir, runDir), link, "dir");
+    symlinkSync(path.relative(realRunDir(outDir), target), link, "dir");
   } catch {
     // Symlinks may be unavailable (some Windows setups); the run itself is unaffected.
   }

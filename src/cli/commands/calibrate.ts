@@ -11,7 +11,7 @@ import { resolveData } from "../../run/setup.js";
 import { listDomains, loadDomainOrThrow } from "../../suite/domain.js";
 import { InputError } from "../../suite/problems.js";
 import { withInterrupt } from "../interrupt.js";
-import type { CliIO } from "../io.js";
+import { type CliIO, EXIT, ExitCode, wholeNumber } from "../io.js";
 import { buildJudge } from "../judge-option.js";
 
 export function calibrateCommand(program: Command, io: CliIO): void {
@@ -42,7 +42,8 @@ export function calibrateCommand(program: Command, io: CliIO): void {
         config?: string;
         cache?: boolean;
       }) => {
-        const { config } = await loadConfig(io.cwd, o.config);
+        const concurrency = wholeNumber("--concurrency", o.concurrency) ?? 4;
+        const { config, file, text } = await loadConfig(io.cwd, o.config);
         const domainsDir = resolveData(io.cwd, config.domains);
         const domain = listDomains(domainsDir).includes("fjordpay")
           ? loadDomainOrThrow(domainsDir, "fjordpay")
@@ -54,15 +55,25 @@ export function calibrateCommand(program: Command, io: CliIO): void {
           throw new InputError([
             { file: dir, line: 1, col: 1, message: "no labelled transcripts here", hint: "see docs/calibration.md" },
           ]);
-        const ws = { cwd: io.cwd, config };
+        const ws = { cwd: io.cwd, config, configFile: file, configText: text };
         const judge = o.judge.length
           ? await buildJudge(o.judge, ws, providerContext(ws, { env: io.env, noCache: o.cache === false }), io, [])
           : undefined;
         const grader = combineGraders(judge ? judge.grader : heuristicEmpathy, gradeEscalation);
         const report = await withInterrupt(io, (signal) =>
-          calibrate({ grader, transcripts: items, domain, concurrency: Number(o.concurrency) || 4, signal }),
+          calibrate({ grader, transcripts: items, domain, concurrency, signal }),
         );
         const labelled = { ...report, grader: judge?.id ?? "heuristic:empathy", kind: judge ? "judge" : "heuristic" };
+        // Agreement needs grades: a judge whose every call failed measured nothing.
+        const judged = labelled.pairs.filter((p) => p.label !== "escalation_correct").length;
+        if (judge && judged === 0) {
+          io.stdout(o.json ? `${JSON.stringify(labelled, null, 2)}\n` : `${formatCalibrationReport(labelled)}\n`);
+          const first = labelled.errors[0];
+          io.stderr(
+            `calibrate: ${judge.id} graded none of the ${labelled.items} transcripts (${labelled.errors.length} grader errors${first ? `; first: ${first.message}` : ""}); no agreement was measured${o.attach ? " and nothing was attached" : ""}\n  hint: check the judge's API key, model name and base URL (docs/judge.md)\n`,
+          );
+          throw new ExitCode(EXIT.failed);
+        }
         if (o.attach) {
           const runDir = path.resolve(io.cwd, o.attach);
           writeJsonAtomic(path.join(runDir, "run.json"), { ...readRunMeta(runDir), calibration: labelled });

@@ -2,14 +2,17 @@ import path from "node:path";
 import type { Command } from "commander";
 import { heuristicGraders } from "../../graders/offline.js";
 import { regradeRun } from "../../run/regrade.js";
+import { countJudgedLines } from "../../run/results-file.js";
 import { providerContext } from "../../run/run.js";
 import { readRunMeta } from "../../run/run-dir.js";
 import { openWorkspace } from "../../run/setup.js";
+import { formatProblem } from "../../suite/problems.js";
 import { withCompactHeap } from "../compact-heap.js";
 import { withInterrupt } from "../interrupt.js";
-import type { CliIO } from "../io.js";
+import { type CliIO, EXIT, ExitCode } from "../io.js";
 import { buildJudge } from "../judge-option.js";
 import { writeRunReports } from "../reports.js";
+import { judgeSpendLine } from "../run-summary.js";
 
 export function gradeCommand(program: Command, io: CliIO): void {
   program
@@ -49,13 +52,28 @@ export function gradeCommand(program: Command, io: CliIO): void {
               judgeId: judge?.id,
               extra: heuristicGraders(judge !== undefined),
               signal,
+              onWarning: (p) => io.stderr(`warning: ${formatProblem(p)}\n`),
             }),
           ),
         );
-        if (o.report !== false) await writeRunReports([res.runDir], res.runDir, ws);
         const rel = path.relative(io.cwd, res.runDir) || res.runDir;
+        const results = path.join(res.runDir, "results.jsonl");
+        const spend = res.meta.judge_usage
+          ? `${judgeSpendLine(res.meta.judge_usage, await countJudgedLines(results))}\n`
+          : "";
+        if (res.interrupted) {
+          // Re-grading cannot be resumed: the partial run gets no reports, and grading again starts over.
+          io.stdout(
+            `re-graded ${res.lines} trials before Ctrl-C\nresults: ${path.join(rel, "results.jsonl")}\n${spend}`,
+          );
+          io.stderr(
+            `interrupted: ${res.lines} trials re-graded into ${rel} (status interrupted, no reports); re-grading cannot be resumed: run \`supportbench grade ${runDir}${o.judge.map((j) => ` --judge ${j}`).join("")}\` again to grade the whole run\n`,
+          );
+          throw new ExitCode(EXIT.interrupted);
+        }
+        if (o.report !== false) await writeRunReports([res.runDir], res.runDir, ws);
         io.stdout(
-          `re-graded ${res.lines} trials${judge ? ` with ${judge.id}` : ""}\nresults: ${path.join(rel, "results.jsonl")}\nreport: ${path.join(rel, "index.html")}\n`,
+          `re-graded ${res.lines} trials${judge ? ` with ${judge.id}` : ""}\nresults: ${path.join(rel, "results.jsonl")}\n${o.report !== false ? `report: ${path.join(rel, "index.html")}\n` : ""}${spend}`,
         );
       },
     );

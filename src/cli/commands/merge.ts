@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../../config/load.js";
 import { mergeRuns } from "../../run/merge.js";
 import { linkLatest } from "../../run/run-dir.js";
+import { formatProblem } from "../../suite/problems.js";
 import type { CliIO } from "../io.js";
 import { writeRunReports } from "../reports.js";
 
@@ -18,6 +19,7 @@ export function mergeCommand(program: Command, io: CliIO): void {
       const res = await mergeRuns(
         dirs.map((d) => path.resolve(io.cwd, d)),
         outDir,
+        { onWarning: (p) => io.stderr(`warning: ${formatProblem(p)}\n`) },
       );
       linkLatest(outDir, res.runDir);
       if (o.report !== false)
