@@ -63,7 +63,11 @@ export function compareOutcomes(
   let aOnly = 0;
   let bOnly = 0;
   let neither = 0;
-  for (const [id, aTrials] of a) {
+  // Scenarios in a fixed order: the bootstrap resamples by position, so the interval must not
+  // depend on the order the lines were read in (gate against report, merged shards against one run).
+  const ids = [...a.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  for (const id of ids) {
+    const aTrials = a.get(id)!;
     const bTrials = b.get(id);
     if (!bTrials || aTrials.size === 0 || bTrials.size === 0) continue;
     const cluster: PairedCluster = { aPasses: 0, aN: 0, bPasses: 0, bN: 0 };
