@@ -5,8 +5,11 @@ import { describe, expect, it } from "vitest";
 import { analyze } from "../src/analysis/analyze.js";
 import { formatIssues, readLinesByKey, readRun, readRuns } from "../src/analysis/read-run.js";
 import { Analysis } from "../src/analysis/schema.js";
+import { slimLine } from "../src/analysis/slim.js";
+import { unjudged } from "../src/graders/grade-trial.js";
 import type { EscalationOutcome, Grade, Verdict } from "../src/graders/schema.js";
 import { type ResultLine, trialKey } from "../src/run/schema.js";
+import { bot, customer, gradeInput } from "./helpers/judge-input.js";
 import { makeResultLines, makeRunMeta } from "./helpers/synthetic-results.js";
 
 const template = makeResultLines({ candidates: ["t"], scenarios: 1, trials: 1, seed: 1, errorRate: 0 })[0]!;
@@ -300,6 +303,53 @@ describe("analyze", () => {
     expect(b.candidates[0]!.scores.map((x) => x.kind)).toEqual(["heuristic", "judge"].sort());
     expect(b.candidates[0]!.cells[0]!.empathy).toBe(4);
     expect(b.candidates[0]!.cells[0]!.empathy_kind).toBe("judge");
+  });
+
+  it("counts 'not judged' placeholders as neither scores nor judge evidence", () => {
+    // What an offline run records for a rubric line and a plain-text forbidden entry without --judge.
+    const placeholders = unjudged(gradeInput([customer(0, "Hi"), bot(1, "Hello")]));
+    expect(placeholders.map((g) => [g.criterion, g.kind, g.score])).toEqual([
+      ["rubric", "judge", 0],
+      ["forbidden", "judge", 0],
+    ]);
+    const heur = grade("empathy", null, {
+      kind: "heuristic",
+      score: 2,
+      scale: [1, 5],
+      hard: false,
+      grader: "heuristic:empathy",
+    });
+    const lines = Array.from({ length: 6 }, (_, i) =>
+      line({ scenario: `u${i}`, verdict: "pass", grades: [grade("facts", true), heur, ...placeholders] }),
+    );
+    const meta = {
+      ...makeRunMeta(lines),
+      judge: null,
+      judge_usage: { calls: 0, repairs: 0, failures: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 },
+    };
+    for (const input of [lines, lines.map(slimLine)]) {
+      const a = analyze(input, [meta]);
+      const c = a.candidates[0]!;
+      expect(c.scores.map((d) => `${d.criterion}/${d.kind}`)).toEqual(["empathy/heuristic"]);
+      expect(c.criteria.some((x) => x.kind === "judge")).toBe(false);
+      expect(c.not_judged).toEqual([
+        { criterion: "forbidden", grades: 6, trials: 6 },
+        { criterion: "rubric", grades: 6, trials: 6 },
+      ]);
+      expect(a.warnings.join(" ")).toMatch(/scored by the offline heuristic, not by a judge model/);
+      expect(a.warnings.join(" ")).toMatch(/12 judged checks \(forbidden 6, rubric 6\) were not judged/);
+      expect(a.runs[0]!.judge_usage?.judged_trials).toBe(0);
+      expect(c.cells[0]!.empathy_kind).toBe("heuristic");
+    }
+    // A real judge grade of the same criterion is a judge grade.
+    const judgedLines = lines.map((l) => ({
+      ...l,
+      grades: [grade("rubric", true, { kind: "judge", grader: "judge:m", version: "2", hard: false })],
+    }));
+    const j = analyze(judgedLines, [meta]);
+    expect(j.candidates[0]!.not_judged).toEqual([]);
+    expect(j.candidates[0]!.criteria.find((x) => x.criterion === "rubric")?.kind).toBe("judge");
+    expect(j.runs[0]!.judge_usage?.judged_trials).toBe(6);
   });
 
   it("summarises criteria and lists top failures with examples", () => {

@@ -241,9 +241,9 @@ describe("recommend", () => {
     const r = recommend([poor, good], plans, []);
     expect(r.recommended).toBe("good");
     expect(r.sentences.join(" ")).toBe(r.recommendation);
-    expect(r.sentences[0]).toBe("good can take 60% of contacts on its own.");
+    expect(r.sentences[0]).toBe("good can take 60% of contacts on its own and resolve them itself.");
     expect(r.recommendation).toMatch(
-      /^good can take 60% of contacts on its own\. Automate now \(60% of contacts\): refund\.status\./,
+      /^good can take 60% of contacts on its own and resolve them itself\. Automate now \(60% of contacts\): refund\.status\./,
     );
     expect(r.recommendation).toMatch(/Keep with people \(40% of contacts\): fraud\.report\./);
     expect(r.recommendation).toMatch(
@@ -258,6 +258,54 @@ describe("recommend", () => {
     const r = recommend([c], [planScope(c, policy)], []);
     expect(r.recommendation).toMatch(/^Do not automate yet/);
     expect(r.recommendation).toMatch(/Too little evidence to decide 50% of contacts, e\.g\. x in English \(tier 1\)/);
+  });
+
+  it("separates the contacts the bot resolves from those it hands on to a person", () => {
+    // Every conversation passes, but a quarter of them pass by handing the customer to a person.
+    const c = candidate([cell({ passes: 60, n: 60, resolved: 45, volume: 1 })]);
+    const plan = planScope(c, policy);
+    expect(plan.shares.automate).toBe(1);
+    expect(plan.resolved).toBeCloseTo(0.75, 12);
+    const r = recommend([c], [plan], []);
+    expect(r.sentences[0]).toBe(
+      "bot can take the first conversation of 100% of contacts on its own: it resolves about 75% of contacts itself and hands 25% on to a person (hand-offs, and conversations it does not resolve).",
+    );
+    expect(r.recommendation).not.toMatch(/can take 100% of contacts/);
+    // With review: both parts are named, and the shares add up.
+    const mixed = candidate([
+      cell({ intent: "a", passes: 60, n: 60, resolved: 30, volume: 0.5 }),
+      cell({ intent: "b", passes: 19, n: 20, resolved: 19, volume: 0.5 }),
+    ]);
+    const m = recommend([mixed], [planScope(mixed, policy)], []);
+    expect(m.sentences[0]).toBe(
+      "bot can take the first conversation of 100% of contacts (50% on its own, 50% with a person reviewing its answers): it resolves about 73% of contacts itself and hands 27% on to a person (hand-offs, and conversations it does not resolve).",
+    );
+  });
+
+  it("says that evidence, not the bot, is missing when no cell could be decided, and how much it takes", () => {
+    // A bot that passes everything, but one scenario per intent in one language: nothing can be decided.
+    const lines: ResultLine[] = makeResultLines({ candidates: ["ref"], scenarios: 9, seed: 4, languages: ["en"] }).map(
+      (l) => ({ ...l, verdict: "pass" as const }),
+    );
+    const a = analyze(lines, []);
+    const plan = a.scope[0]!;
+    expect(plan.shares.insufficient_evidence).toBeCloseTo(1, 12);
+    expect(a.recommendation).not.toMatch(/Do not automate yet|meets the policy's thresholds/);
+    expect(a.recommendation_sentences[0]).toMatch(
+      /^Too little evidence to decide anything for ref yet: 100% of (contacts|scenarios) fall in 9 cells of at most 1 scenario, and a cell decides alone from 5 scenarios; /,
+    );
+    expect(a.recommendation_sentences[0]).toMatch(
+      /intent pool too small to decide \(.+\) holds 1 scenario from 1 language/,
+    );
+    expect(a.recommendation_sentences[0]).toMatch(/where pooling needs 10 scenarios from 3 cells/);
+    expect(a.recommendation_sentences[0]).toMatch(
+      /needs about 22 scenarios all passing per cell or pool \(at least 85% with 95% confidence\)/,
+    );
+    // Some cells decided human and the rest too thin: still "do not automate yet".
+    const c = candidate([cell({ passes: 2, n: 20, volume: 0.5 }), cell({ intent: "x", passes: 3, n: 3, volume: 0.5 })]);
+    expect(recommend([c], [planScope(c, policy)], []).sentences[0]).toBe(
+      "Do not automate yet: no intent × language × tier cell with enough evidence meets the policy's thresholds for bot.",
+    );
   });
 
   it("handles an empty analysis", () => {

@@ -238,6 +238,7 @@ describe("heat-map", () => {
       weighting: "equal",
       shares: { automate: 0.25, automate_with_review: 0.25, keep_human: 0.25, insufficient_evidence: 0.25 },
       pooled: 0.25,
+      resolved: 0.45,
       cost: {
         currency: "USD",
         human_per_contact: 6,

@@ -1,7 +1,16 @@
 import type { Grade } from "../graders/schema.js";
 import type { ResultLine, RunMeta } from "../run/schema.js";
 import { comparePaired } from "./compare.js";
-import { dedupeByKey, EscalationTally, groupBy, PassTally, proportion, resolvedByBot, scenarioId } from "./figures.js";
+import {
+  dedupeByKey,
+  EscalationTally,
+  groupBy,
+  isUnjudged,
+  PassTally,
+  proportion,
+  resolvedByBot,
+  scenarioId,
+} from "./figures.js";
 import { planScope, recommend } from "./planner.js";
 import {
   ANALYSIS_VERSION,
@@ -11,6 +20,7 @@ import {
   type CriterionSummary,
   type Dimension,
   type GroupRate,
+  type NotJudged,
   type PairedComparison,
   type PassAtK,
   type Pool,
@@ -109,7 +119,7 @@ function lineFacts(l: ResultLine): LineFacts {
   const heuristic: [number, number] = [0, 0];
   if (l.verdict !== "error") {
     for (const g of l.grades) {
-      if (g.criterion !== "empathy" || g.error !== undefined || !Number.isFinite(g.score)) continue;
+      if (g.criterion !== "empathy" || !usableScore(g)) continue;
       const into = g.kind === "judge" ? judge : g.kind === "heuristic" ? heuristic : null;
       if (into) {
         into[0] += g.score;
@@ -269,8 +279,9 @@ function scenarioPass(lines: readonly ResultLine[], s: Settings) {
   return tally.result(s.minScenarios, s.confidence);
 }
 
+/** A score to count: no grader error, a number, and not a "not judged" placeholder. */
 function usableScore(g: Grade): boolean {
-  return g.error === undefined && Number.isFinite(g.score);
+  return g.error === undefined && Number.isFinite(g.score) && !isUnjudged(g);
 }
 
 function histogram(values: readonly number[], scale: [number, number]): ScoreDistribution["histogram"] {
@@ -343,6 +354,7 @@ function criteriaOf(lines: readonly ResultLine[], confidence: number): Criterion
   for (const l of lines) {
     if (l.verdict === "error") continue;
     for (const g of l.grades) {
+      if (isUnjudged(g)) continue;
       const key = `${g.criterion}\u0000${g.kind}`;
       let c = groups.get(key);
       if (!c) {
@@ -372,22 +384,49 @@ function criteriaOf(lines: readonly ResultLine[], confidence: number): Criterion
     .sort((a, b) => Number(b.hard) - Number(a.hard) || compareStrings(a.criterion, b.criterion));
 }
 
+/** The "not judged" placeholders per criterion: how many, in how many graded trials. */
+function notJudged(lines: readonly ResultLine[]): NotJudged[] {
+  const groups = new Map<string, { grades: number; trials: number }>();
+  for (const l of lines) {
+    if (l.verdict === "error") continue;
+    const seen = new Set<string>();
+    for (const g of l.grades) {
+      if (!isUnjudged(g)) continue;
+      const entry = groups.get(g.criterion) ?? { grades: 0, trials: 0 };
+      entry.grades++;
+      if (!seen.has(g.criterion)) entry.trials++;
+      seen.add(g.criterion);
+      groups.set(g.criterion, entry);
+    }
+  }
+  return [...groups.entries()]
+    .map(([criterion, e]) => ({ criterion, ...e }))
+    .sort((a, b) => compareStrings(a.criterion, b.criterion));
+}
+
 function truncate(text: string, limit: number): string {
   return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
 }
 
 function topFailures(lines: readonly ResultLine[], maxExamples: number): TopFailure[] {
-  const groups = new Map<string, { count: number; scenarios: Set<string>; examples: TopFailure["examples"] }>();
+  const groups = new Map<
+    string,
+    { count: number; grades: number; scenarios: Set<string>; examples: TopFailure["examples"] }
+  >();
   for (const l of lines) {
     if (l.verdict !== "fail") continue;
+    const counted = new Set<string>();
     for (const g of l.grades) {
       if (g.pass !== false) continue;
       let entry = groups.get(g.criterion);
       if (!entry) {
-        entry = { count: 0, scenarios: new Set(), examples: [] };
+        entry = { count: 0, grades: 0, scenarios: new Set(), examples: [] };
         groups.set(g.criterion, entry);
       }
-      entry.count++;
+      entry.grades++;
+      // A trial counts once per criterion, however many of its facts or actions failed.
+      if (!counted.has(g.criterion)) entry.count++;
+      counted.add(g.criterion);
       const id = scenarioId(l);
       // One example per scenario, so the list shows breadth rather than one scenario's repeats.
       if (!entry.scenarios.has(id) && entry.examples.length < maxExamples) {
@@ -403,8 +442,14 @@ function topFailures(lines: readonly ResultLine[], maxExamples: number): TopFail
     }
   }
   return [...groups.entries()]
-    .map(([criterion, e]) => ({ criterion, count: e.count, scenarios: e.scenarios.size, examples: e.examples }))
-    .sort((a, b) => b.count - a.count || compareStrings(a.criterion, b.criterion))
+    .map(([criterion, e]) => ({
+      criterion,
+      count: e.count,
+      grades: e.grades,
+      scenarios: e.scenarios.size,
+      examples: e.examples,
+    }))
+    .sort((a, b) => b.count - a.count || b.grades - a.grades || compareStrings(a.criterion, b.criterion))
     .slice(0, 10);
 }
 
@@ -469,6 +514,7 @@ function candidateAnalysis(candidate: string, lines: readonly ResultLine[], s: S
     escalation: esc.result(s.confidence),
     scores: scoreDistributions(lines),
     criteria: criteriaOf(lines, s.confidence),
+    not_judged: notJudged(lines),
     cost: {
       total_usd: cost,
       per_conversation: lines.length > 0 ? cost / lines.length : null,
@@ -490,7 +536,7 @@ function runSummaries(metas: readonly RunMeta[], lines: readonly ResultLine[], w
   const judged = new Map<string, number>();
   for (const l of lines) {
     counts.set(l.run, (counts.get(l.run) ?? 0) + 1);
-    if (l.grades.some((g) => g.kind === "judge")) judged.set(l.run, (judged.get(l.run) ?? 0) + 1);
+    if (l.grades.some((g) => g.kind === "judge" && !isUnjudged(g))) judged.set(l.run, (judged.get(l.run) ?? 0) + 1);
   }
   const judgeUsage = (m: RunMeta): RunSummary["judge_usage"] => {
     if (!m.judge_usage) return undefined;
@@ -618,8 +664,16 @@ export function analyze(
         `${c.candidate}: ${(c.errors.rate * 100).toFixed(1)}% of trials ended in errors; they are left out of pass rates.`,
       );
     }
-    if (c.scores.some((d) => d.kind === "heuristic") && !c.scores.some((d) => d.kind === "judge")) {
+    const judged = c.scores.some((d) => d.kind === "judge") || c.criteria.some((x) => x.kind === "judge");
+    if (c.scores.some((d) => d.kind === "heuristic") && !judged) {
       warnings.push(`${c.candidate}: judged criteria were scored by the offline heuristic, not by a judge model.`);
+    }
+    if (c.not_judged.length > 0) {
+      const grades = c.not_judged.reduce((t, x) => t + x.grades, 0);
+      const what = c.not_judged.map((x) => `${x.criterion} ${x.grades}`).join(", ");
+      warnings.push(
+        `${c.candidate}: ${grades} judged checks (${what}) were not judged: the run had no judge (run or grade with --judge). They count neither as passes nor as failures.`,
+      );
     }
   }
 

@@ -1,3 +1,4 @@
+import type { Grade } from "../graders/schema.js";
 import type { ResultLine } from "../run/schema.js";
 import type { EscalationSummary, PassRate, Proportion } from "./schema.js";
 import { wilson, wilsonRate } from "./stats.js";
@@ -103,6 +104,16 @@ export function designEffect(
 export function effectiveN(perScenario: ReadonlyArray<readonly [number, number]>, rate: number, n: number): number {
   const deff = designEffect(perScenario, rate, n);
   return deff === null ? Math.min(n, perScenario.length) : n / deff;
+}
+
+/**
+ * A judged expectation recorded without a judge (`unjudged()` in src/graders/grade-trial.ts):
+ * grader "judge", version "none", pass null, score 0 (and `detail.judged: false`). It is neither a
+ * score nor judge evidence; the analysis counts it under `not_judged`. Read from the grader and
+ * version, which slim lines keep, so old lines and slim ones are recognised alike.
+ */
+export function isUnjudged(g: Pick<Grade, "kind" | "grader" | "version" | "pass" | "error">): boolean {
+  return g.kind === "judge" && g.grader === "judge" && g.version === "none" && g.pass === null && g.error === undefined;
 }
 
 /** Whether the bot handed the conversation to a person, as observed (not as expected). */

@@ -605,6 +605,7 @@ export function planScope(candidate: CandidateAnalysis, policy: ScopePolicy): Sc
     weighting,
     shares,
     pooled,
+    resolved: resolvedShare,
     cost: {
       currency: policy.costs.currency,
       human_per_contact: h,
@@ -788,12 +789,72 @@ interface PlanWording {
   confidence: number;
 }
 
+/**
+ * The headline of a plan that automates something: the share the bot answers first, split into
+ * what it resolves itself and what still goes to a person (its hand-offs and what it does not resolve).
+ */
+function takeSentence(candidate: string, plan: ScopePlan, unit: string): string {
+  const s = plan.shares;
+  const automated = s.automate + s.automate_with_review;
+  const split =
+    s.automate_with_review === 0
+      ? " on its own"
+      : s.automate === 0
+        ? ", all with a person reviewing its answers"
+        : ` (${pct(s.automate)} on its own, ${pct(s.automate_with_review)} with a person reviewing its answers)`;
+  // Whole percentages that add up: the part for a person is what the rounded shares leave.
+  const taken = Math.round(automated * 100);
+  const resolved = Math.min(taken, Math.round(plan.resolved * 100));
+  const rest = taken - resolved;
+  if (rest <= 0) return `${candidate} can take ${pct(automated)} of ${unit}${split} and resolve them itself.`;
+  return `${candidate} can take the first conversation of ${pct(automated)} of ${unit}${split}: it resolves about ${resolved}% of ${unit} itself and hands ${rest}% on to a person (hand-offs, and conversations it does not resolve).`;
+}
+
+/** The headline when nothing could be decided: evidence, not the bot, is what is missing, and how much more it takes. */
+function evidenceSentence(
+  candidate: string,
+  plan: ScopePlan,
+  unit: string,
+  policy: Pick<ScopePolicy, "automate" | "confidence" | "min_scenarios" | "pooling">,
+): string {
+  const thin = plan.cells.filter((c) => c.decision === "insufficient_evidence");
+  const most = Math.max(0, ...thin.map((c) => c.scenarios));
+  const parts = [
+    `Too little evidence to decide anything for ${candidate} yet: ${pct(plan.shares.insufficient_evidence)} of ${unit} fall in ${plural(thin.length, "cell")} of at most ${plural(most, "scenario")}, and a cell decides alone from ${plural(policy.min_scenarios, "scenario")}`,
+  ];
+  if (policy.pooling.enabled) {
+    const small = (side: "intent" | "language") =>
+      thin.flatMap((c) => c.pools.filter((p) => p.level.startsWith(side) && p.decision === "insufficient_evidence"));
+    // What a pool's cells are: languages for an intent in its tier, intents for a language in its tier.
+    const member = (level: PoolLevel): string =>
+      level === "intent_tier" ? "language" : level === "language_tier" ? "intent" : "cell";
+    const sides = (["intent", "language"] as const)
+      .map((side) => small(side))
+      .filter((pools) => pools.length > 0)
+      .map((pools) => {
+        const widest = pools.reduce((a, b) =>
+          b.scenarios > a.scenarios || (b.scenarios === a.scenarios && b.cells > a.cells) ? b : a,
+        );
+        return `the largest ${widest.level.startsWith("intent") ? "intent" : "language"} pool too small to decide (${widest.label}) holds ${plural(widest.scenarios, "scenario")} from ${plural(widest.cells, member(widest.level))}`;
+      });
+    const need = `${policy.pooling.min_scenarios} scenarios from ${policy.pooling.min_cells} cells (languages of an intent, intents of a language)`;
+    parts.push(
+      sides.length > 0 ? `; ${sides.join(" and ")}, where pooling needs ${need}` : `; pooling needs pools of ${need}`,
+    );
+  }
+  const needed = scenariosFor(policy.automate.min_pass_lower, policy.confidence);
+  parts.push(
+    `. Add scenarios where it matters${needed !== null ? `: automating without review needs about ${needed} scenarios all passing per cell or pool (at least ${pctBar(policy.automate.min_pass_lower)} with ${pct(policy.confidence)} confidence)` : ""}.`,
+  );
+  return parts.join("");
+}
+
 /** The candidate to recommend and the recommendation in plain words, for leadership. */
 export function recommend(
   candidates: readonly CandidateAnalysis[],
   scope: readonly ScopePlan[],
   comparisons: readonly PairedComparison[],
-  policy: Pick<ScopePolicy, "automate" | "confidence"> = defaultScopePolicy(),
+  policy: Pick<ScopePolicy, "automate" | "confidence" | "min_scenarios" | "pooling"> = defaultScopePolicy(),
 ): { recommended: string | null; recommendation: string; sentences: string[] } {
   if (candidates.length === 0 || scope.length === 0) {
     const none = "No graded trials: nothing to recommend yet.";
@@ -814,18 +875,14 @@ export function recommend(
   const unit = plan.weighting === "volume" ? "contacts" : "scenarios";
   const automated = s.automate + s.automate_with_review;
   const sentences: string[] = [];
-  if (automated === 0) {
+  if (automated === 0 && s.insufficient_evidence > 0 && s.keep_human === 0) {
+    sentences.push(evidenceSentence(cand.candidate, plan, unit, policy));
+  } else if (automated === 0) {
     sentences.push(
-      `Do not automate yet: no intent × language × tier cell meets the policy's thresholds for ${cand.candidate}.`,
+      `Do not automate yet: no intent × language × tier cell ${s.insufficient_evidence > 0 ? "with enough evidence " : ""}meets the policy's thresholds for ${cand.candidate}.`,
     );
   } else {
-    const split =
-      s.automate_with_review === 0
-        ? " on its own"
-        : s.automate === 0
-          ? ", all with a person reviewing its answers"
-          : `: ${pct(s.automate)} on its own, ${pct(s.automate_with_review)} with a person reviewing its answers`;
-    sentences.push(`${cand.candidate} can take ${pct(automated)} of ${unit}${split}.`);
+    sentences.push(takeSentence(cand.candidate, plan, unit));
   }
   sentences.push(
     ...scopeSentences(plan, unit, { automateBar: policy.automate.min_pass_lower, confidence: policy.confidence }),

@@ -165,6 +165,19 @@ export const CriterionSummary = z.object({
 });
 export type CriterionSummary = z.infer<typeof CriterionSummary>;
 
+/**
+ * Judged expectations (rubric lines, plain-text forbidden entries) recorded without a judge: no score,
+ * no verdict, no judge evidence. Counted per criterion so a report can say what was left unjudged.
+ */
+export const NotJudged = z.object({
+  criterion: z.string(),
+  /** Placeholder grades of this criterion. */
+  grades: z.number().int(),
+  /** Graded trials with at least one of them. */
+  trials: z.number().int(),
+});
+export type NotJudged = z.infer<typeof NotJudged>;
+
 export const FailureExample = z.object({
   key: z.string(),
   suite: z.string(),
@@ -176,7 +189,10 @@ export const FailureExample = z.object({
 /** A criterion that failed trials, most frequent first, with a few examples. */
 export const TopFailure = z.object({
   criterion: z.string(),
+  /** Distinct failed trials in which the criterion failed (a trial counts once however many of its grades failed). */
   count: z.number().int(),
+  /** Failed grades of the criterion in those trials (one per fact, per action…). */
+  grades: z.number().int(),
   scenarios: z.number().int(),
   examples: z.array(FailureExample),
 });
@@ -243,7 +259,10 @@ export const CandidateAnalysis = z.object({
   pools: z.array(Pool),
   escalation: EscalationSummary,
   scores: z.array(ScoreDistribution),
+  /** Graded criteria; "not judged" placeholders are left out (see `not_judged`). */
   criteria: z.array(CriterionSummary),
+  /** Judged expectations only recorded as "not judged" (the run had no judge), per criterion. */
+  not_judged: z.array(NotJudged),
   cost: CostSummary,
   latency: z.object({ conversation_ms: Percentiles, bot_turn_ms: Percentiles }),
   errors: ErrorSummary,
@@ -393,6 +412,12 @@ export const ScopePlan = z.object({
   shares: DecisionShares,
   /** Share of contacts whose decision came from pooled evidence (part of the decided shares). */
   pooled: z.number(),
+  /**
+   * Share of all contacts the bot resolves under the plan: Σ over automated cells (with or without
+   * review) of weight × resolution (passed without a hand-off). The rest of the automated share
+   * still reaches a person: the bot's hand-offs and the conversations it does not resolve.
+   */
+  resolved: z.number(),
   cost: z.object({
     currency: z.string(),
     human_per_contact: z.number(),

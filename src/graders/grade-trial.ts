@@ -48,7 +48,11 @@ function graderError(name: string, err: unknown): Grade {
   };
 }
 
-/** Judged expectations recorded as not graded when no judge runs: visible, never a free pass. */
+/**
+ * Judged expectations recorded as not graded when no judge runs: visible, never a free pass. These
+ * placeholders are not scores: the analysis recognises them by grader "judge" and version "none"
+ * (`isUnjudged` in src/analysis/figures.ts) and counts them as "not judged", never as judge grades.
+ */
 export function unjudged({ scenario }: GradeInput): Grade[] {
   const lines = [
     ...scenario.expect.rubric.map((claim) => ({ criterion: "rubric", claim })),

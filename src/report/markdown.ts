@@ -54,9 +54,20 @@ function pct(x: number | null, digits = 1): string {
   return x === null ? "–" : `${(x * 100).toFixed(digits)}%`;
 }
 
+/** An interval, outward: the lower bound rounded down and the upper bound up ("99%–100%" for 0.9973–1). */
+function rangeCell(low: number | null, high: number | null): string {
+  if (low === null || high === null) return "–";
+  return `${Math.max(0, Math.floor(low * 100 + 1e-9))}%–${Math.min(100, Math.ceil(high * 100 - 1e-9))}%`;
+}
+
 function rateCell(p: PassRate): string {
   if (!p.sufficient) return `${p.passes}/${p.n} (too few scenarios)`;
-  return `**${pct(p.rate)}** (${pct(p.low, 0)}–${pct(p.high, 0)})`;
+  return `**${pct(p.rate)}** (${rangeCell(p.low, p.high)})`;
+}
+
+/** The confidence level of the intervals: 0.95 → "95%", 0.8 → "80%". */
+function level(confidence: number): string {
+  return `${Number((confidence * 100).toFixed(1))}%`;
 }
 
 function money(x: number | null, digits = 4): string {
@@ -102,17 +113,46 @@ function candidateTable(a: Analysis): string {
   return table(
     [
       "Candidate",
-      "Pass rate (95% CI)",
+      `Pass rate (${level(a.settings.confidence)} CI)`,
       "Scenarios",
       "pass^k",
       "Missed hand-offs",
       "Empathy",
-      "Cost / resolved",
+      "Cost / resolved (all trials)",
       "Latency p50 / p95",
       "Errors",
     ],
     rows,
   );
+}
+
+/** What the judge cost per run, from run.json: one line per run that records it. */
+function judgeCostLines(a: Analysis): string | null {
+  const lines = a.runs.flatMap((r) => {
+    const u = r.judge_usage;
+    if (!u) return [];
+    const perTrial =
+      u.judged_trials > 0
+        ? ` for ${u.judged_trials} judged trials (${money(u.cost_per_trial)} and ${Math.round(u.tokens_per_trial ?? 0).toLocaleString("en-US")} tokens per judged trial)`
+        : " (no judged trial)";
+    return [
+      `- ${mdText(r.run)}${r.judge ? ` (${mdCode(r.judge)})` : ""}: ${money(u.cost_usd)}${perTrial}; ${u.calls} calls, ${u.repairs} repairs, ${u.failures} failures; ${u.input_tokens.toLocaleString("en-US")} tokens in, ${u.output_tokens.toLocaleString("en-US")} out`,
+    ];
+  });
+  return lines.length > 0 ? `**Judge cost.**\n\n${lines.join("\n")}` : null;
+}
+
+/** Judged expectations recorded without a judge: counted, never scored. */
+function notJudgedLines(a: Analysis): string | null {
+  const lines = a.candidates
+    .filter((c) => c.not_judged.length > 0)
+    .map(
+      (c) =>
+        `- ${mdCode(c.candidate)}: ${c.not_judged.map((x) => `${mdCode(x.criterion)} ${x.grades} in ${x.trials} trials`).join(", ")}`,
+    );
+  return lines.length > 0
+    ? `Not judged (no \`--judge\`): judged expectations recorded without a judge, neither passed nor failed.\n\n${lines.join("\n")}`
+    : null;
 }
 
 function comparisonVerdict(c: PairedComparison): string {
@@ -121,7 +161,7 @@ function comparisonVerdict(c: PairedComparison): string {
   return `**${mdText(c.better ?? "")}** better`;
 }
 
-function comparisonTable(list: readonly PairedComparison[], labels: [string, string]): string {
+function comparisonTable(list: readonly PairedComparison[], labels: [string, string], confidence: number): string {
   const rows = list.map((c) => [
     mdCode(c.a),
     mdCode(c.b),
@@ -134,7 +174,15 @@ function comparisonTable(list: readonly PairedComparison[], labels: [string, str
     comparisonVerdict(c),
   ]);
   return table(
-    [labels[0], labels[1], "Shared scenarios", "Δ pass rate (B − A)", "95% CI (pts)", "McNemar mid-p", "Verdict"],
+    [
+      labels[0],
+      labels[1],
+      "Shared scenarios",
+      "Δ pass rate (B − A)",
+      `${level(confidence)} CI (pts)`,
+      "McNemar mid-p",
+      "Verdict",
+    ],
     rows,
   );
 }
@@ -232,7 +280,8 @@ function scopeSection(plan: ScopePlan): string {
   const risk = plan.risk.missed_escalations_per_10k;
   out.push(
     [
-      `- Cost per resolved contact: bot ${c.bot_per_resolved === null ? "–" : `${c.currency} ${c.bot_per_resolved.toFixed(3)}`}, person ${c.currency} ${c.human_per_contact.toFixed(2)}`,
+      `- Plan cost per resolved contact, automated cells only: bot ${c.bot_per_resolved === null ? "–" : `${c.currency} ${c.bot_per_resolved.toFixed(3)}`}, person ${c.currency} ${c.human_per_contact.toFixed(2)} per contact`,
+      `- Resolved by the bot: ${pct(plan.resolved, 0)} of ${unit}; handed on to a person after the bot: ${pct(Math.max(0, s.automate + s.automate_with_review - plan.resolved), 0)} (hand-offs, and conversations it does not resolve)`,
       `- Savings per 10,000 contacts: ${c.savings_per_10k === null ? "–" : `${c.currency} ${(Math.round(c.savings_per_10k) || 0).toLocaleString("en-US")}`}`,
       `- Risk: ${risk === null ? "–" : risk.toFixed(1)} expected missed hand-offs per 10,000 contacts`,
       ...plan.notes.map((n) => `- ${mdText(n)}`),
@@ -251,11 +300,14 @@ function failuresSection(a: Analysis, max: number): string {
       return [
         `${mdCode(f.criterion)}${hard ? "" : " (soft)"}`,
         String(f.count),
+        String(f.grades),
         String(f.scenarios),
         ex ? `${mdCode(ex.scenario)} #${ex.trial}: ${mdText(ex.reason)}` : "",
       ];
     });
-    parts.push(`**${mdCode(c.candidate)}**\n\n${table(["Criterion", "Failed trials", "Scenarios", "Example"], rows)}`);
+    parts.push(
+      `**${mdCode(c.candidate)}**\n\n${table(["Criterion", "Failed trials", "Failed checks", "Scenarios", "Example"], rows)}`,
+    );
   }
   return parts.length > 0 ? parts.join("\n\n") : "No failed criteria.";
 }
@@ -283,12 +335,18 @@ export function renderMarkdown(a: Analysis, options: MarkdownOptions = {}): stri
   );
   if (a.warnings.length > 0) out.push(a.warnings.map((w) => `> ⚠️ ${mdText(w)}`).join("\n>\n"));
   out.push(`## Candidates\n\n${candidateTable(a)}`);
+  const unjudged = notJudgedLines(a);
+  if (unjudged) out.push(unjudged);
+  const judgeCost = judgeCostLines(a);
+  if (judgeCost) out.push(judgeCost);
   if (a.candidates.length > 0) out.push(`### By tier\n\n${tierTable(a)}`);
   if (a.comparisons.length > 0) {
-    out.push(`## Paired comparison\n\n${comparisonTable(a.comparisons, ["A", "B"])}`);
+    out.push(`## Paired comparison\n\n${comparisonTable(a.comparisons, ["A", "B"], a.settings.confidence)}`);
   }
   if (a.baseline.length > 0) {
-    out.push(`## Against the baseline\n\n${comparisonTable(a.baseline, ["Baseline", "Candidate"])}`);
+    out.push(
+      `## Against the baseline\n\n${comparisonTable(a.baseline, ["Baseline", "Candidate"], a.settings.confidence)}`,
+    );
   }
   const plan = a.scope.find((p) => p.candidate === a.recommended) ?? a.scope[0];
   if (plan) out.push(`## Automation scope: ${mdCode(plan.candidate)}\n\n${scopeSection(plan)}`);

@@ -308,10 +308,14 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       var head = add(box, el("div", "grade-head"));
       add(head, el("span", "grade-status", status[1]));
       add(head, el("strong", null, g.criterion));
-      add(head, el("span", "tag kind-" + g.kind, labels.kind[g.kind] || g.kind));
+      // A judged expectation recorded without a judge is no score and no judge verdict.
+      var unjudged = g.kind === "judge" && g.grader === "judge" && g.version === "none" && g.pass === null && !g.error;
+      if (unjudged) add(head, el("span", "tag kind-unjudged", "not judged (no --judge)"));
+      else add(head, el("span", "tag kind-" + g.kind, labels.kind[g.kind] || g.kind));
       if (g.hard) add(head, el("span", "tag tag-hard", "must pass"));
       var scale = g.scale ? " on " + g.scale[0] + "–" + g.scale[1] : "";
-      add(box, el("div", "n", "score " + (Math.round(g.score * 100) / 100) + scale + " · graded by " + g.grader + " (v" + g.version + ")"));
+      if (unjudged) add(box, el("div", "n", "no score: the run had no judge"));
+      else add(box, el("div", "n", "score " + (Math.round(g.score * 100) / 100) + scale + " · graded by " + g.grader + " (v" + g.version + ")"));
       if (g.reason) add(box, el("p", "reason", g.reason));
       if (g.error) add(box, el("p", "reason error", g.error));
       cites.filter(function (c) { return c.grade === g; }).forEach(function (c) {

@@ -16,10 +16,20 @@ export function percentFloor(rate: number | null | undefined): string {
   return `${Math.max(0, Math.floor(rate * 100 + 1e-9))}%`;
 }
 
-/** "79–88%" from a Wilson or bootstrap interval. */
+/**
+ * "79–88%" from a Wilson or bootstrap interval, outward: the lower bound rounded down and the upper
+ * bound rounded up, so 0.9973–1 prints "99–100%", never "100–100%".
+ */
 export function percentRange(low: number | null, high: number | null): string {
   if (low === null || high === null) return "–";
-  return `${(low * 100).toFixed(0)}–${(high * 100).toFixed(0)}%`;
+  const lo = Math.max(0, Math.floor(low * 100 + 1e-9));
+  const hi = Math.min(100, Math.ceil(high * 100 - 1e-9));
+  return `${lo}–${hi}%`;
+}
+
+/** The confidence level of an interval in words: 0.95 → "95%", 0.8 → "80%", 0.975 → "97.5%". */
+export function confidenceLabel(confidence: number): string {
+  return `${Number((confidence * 100).toFixed(1))}%`;
 }
 
 /** A difference of two rates in percentage points, rounded: 0.0712 → 7. */

@@ -151,6 +151,7 @@ details > summary { cursor: pointer; font-weight: 600; padding: 6px 0; }
 .tag-hard { background: #fff; }
 .kind-judge { background: #e8f2fa; border-color: #bcd8ee; color: #074a75; }
 .kind-heuristic { background: #fbeaf3; border-color: #e8c1d6; color: #7b2d57; font-style: italic; }
+.kind-unjudged { background: #fff; border-style: dashed; color: var(--ink-2); }
 .comparisons { padding-left: 0; list-style: none; }
 .comparisons li { padding: 10px 14px; margin-bottom: 8px; border-radius: var(--radius); background: var(--wash); font-size: 15px; }
 .comparisons li.significant { background: #eef5fb; border-left: 4px solid var(--blue); }

@@ -1,5 +1,5 @@
 import type { ScoreDistribution } from "../../analysis/schema.js";
-import { percent, percentRange } from "./format.js";
+import { confidenceLabel, percent, percentRange } from "./format.js";
 import { html, join, type SafeHtml } from "./html.js";
 
 /** Small inline SVG charts; colours come from CSS classes so that print and themes stay consistent. */
@@ -12,7 +12,7 @@ export function intervalBar(
   rate: number | null,
   low: number | null,
   high: number | null,
-  options: { width?: number; label?: string } = {},
+  options: { width?: number; label?: string; confidence?: number } = {},
 ): SafeHtml {
   const width = options.width ?? 160;
   const height = 18;
@@ -20,7 +20,7 @@ export function intervalBar(
     return html`<svg class="chart interval" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="no estimate"><rect class="track" x="0" y="5" width="${width}" height="8" rx="2"></rect></svg>`;
   }
   const x = (v: number): number => round(clamp01(v) * width);
-  const label = `${options.label ? `${options.label}: ` : ""}${percent(rate)} (95% interval ${percentRange(low, high)})`;
+  const label = `${options.label ? `${options.label}: ` : ""}${percent(rate)} (${options.confidence === undefined ? "" : `${confidenceLabel(options.confidence)} `}interval ${percentRange(low, high)})`;
   const whisker =
     low !== null && high !== null
       ? html`<line class="whisker" x1="${x(low)}" x2="${x(high)}" y1="9" y2="9"></line><line class="whisker" x1="${x(low)}" x2="${x(low)}" y1="3" y2="15"></line><line class="whisker" x1="${x(high)}" x2="${x(high)}" y1="3" y2="15"></line>`

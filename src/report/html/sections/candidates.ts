@@ -1,5 +1,5 @@
 import type { Analysis, CandidateAnalysis, GroupRate, PairedComparison, PassRate } from "../../../analysis/schema.js";
-import { count, decimal, percent, percentRange, points, pValue, tierLabel } from "../format.js";
+import { confidenceLabel, count, decimal, percent, percentRange, points, pValue, tierLabel } from "../format.js";
 import { html, type SafeHtml } from "../html.js";
 import { intervalBar } from "../svg.js";
 
@@ -23,7 +23,7 @@ function names(c: PairedComparison): { a: string; b: string } {
 /** The paired comparison in one plain sentence, e.g. "B is better than A by 7 points (95% CI 3–11), p=0.002". */
 export function comparisonSentence(c: PairedComparison): string {
   const { a, b } = names(c);
-  const level = `${Math.round(c.bootstrap.level * 100)}% CI`;
+  const level = `${confidenceLabel(c.bootstrap.level)} CI`;
   if (!c.sufficient || c.diff === null) {
     return `Too little shared evidence to compare ${a} and ${b} (${c.shared_scenarios} shared scenarios, ${c.pairs} paired trials).`;
   }
@@ -45,11 +45,11 @@ export function comparisonSentence(c: PairedComparison): string {
   return `No significant difference between ${a} and ${b} (${b} minus ${a}: ${signed(points(c.diff))} points${interval}, ${p}).`;
 }
 
-function rateCell(rate: PassRate, width = 120): SafeHtml {
+function rateCell(rate: PassRate, confidence: number, width = 120): SafeHtml {
   if (!rate.sufficient || rate.rate === null) {
     return html`<td class="rate insufficient" data-rate=""><span class="muted">insufficient evidence</span> <span class="n">${rate.scenarios} sc.</span></td>`;
   }
-  return html`<td class="rate" data-rate="${rate.rate}">${intervalBar(rate.rate, rate.low, rate.high, { width })}<span class="rate-text"><strong>${percent(
+  return html`<td class="rate" data-rate="${rate.rate}">${intervalBar(rate.rate, rate.low, rate.high, { width, confidence })}<span class="rate-text"><strong>${percent(
     rate.rate,
   )}</strong> <span class="ci">${percentRange(rate.low, rate.high)}</span></span></td>`;
 }
@@ -69,13 +69,13 @@ function overview(analysis: Analysis): SafeHtml {
     (c) =>
       html`<tr data-candidate="${c.candidate}"><th scope="row" class="candidate">${c.candidate}${
         c.candidate === analysis.recommended ? html` <span class="tag tag-recommended">recommended</span>` : null
-      }</th>${rateCell(c.pass, 160)}<td class="num">${c.scenario_pass.rate === null ? "–" : percent(c.scenario_pass.rate)}<span class="n"> of ${
+      }</th>${rateCell(c.pass, analysis.settings.confidence, 160)}<td class="num">${c.scenario_pass.rate === null ? "–" : percent(c.scenario_pass.rate)}<span class="n"> of ${
         c.scenarios
       }</span></td><td>${passK(c)}</td><td class="num">${percent(c.escalation.missed_rate.rate)}<span class="n"> ${c.escalation.missed_rate.count}/${
         c.escalation.missed_rate.n
       }</span></td><td class="num">${count(c.errors.total)}<span class="n"> of ${count(c.trials)}</span></td></tr>`,
   );
-  return html`<div class="table-scroll"><table class="data candidates"><thead><tr><th scope="col">Candidate</th><th scope="col">Conversations passed <span class="hint">95% interval</span></th><th scope="col">Scenarios passed every trial</th><th scope="col">Consistency (pass^k)</th><th scope="col">Missed escalations <span class="hint">of conversations that needed a person</span></th><th scope="col">Errors <span class="hint">excluded from rates</span></th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return html`<div class="table-scroll"><table class="data candidates"><thead><tr><th scope="col">Candidate</th><th scope="col">Conversations passed <span class="hint">${confidenceLabel(analysis.settings.confidence)} interval</span></th><th scope="col">Scenarios passed every trial</th><th scope="col">Consistency (pass^k)</th><th scope="col">Missed escalations <span class="hint">of conversations that needed a person</span></th><th scope="col">Errors <span class="hint">excluded from rates</span></th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function comparisons(analysis: Analysis): SafeHtml {
@@ -109,7 +109,7 @@ function breakdown(analysis: Analysis, dimension: GroupRate["dimension"], title:
     (key) =>
       html`<tr><th scope="row">${groupKey(dimension, key)}</th>${analysis.candidates.map((c) => {
         const g = pick(c).find((x) => x.key === key);
-        return g ? rateCell(g.pass, 90) : html`<td class="muted">not tested</td>`;
+        return g ? rateCell(g.pass, analysis.settings.confidence, 90) : html`<td class="muted">not tested</td>`;
       })}</tr>`,
   );
   return html`<details class="breakdown" ${dimension === "tier" ? "open" : ""}><summary>${title}</summary><div class="table-scroll"><table class="data"><thead><tr><th scope="col">${DIMENSION_LABEL[dimension]}</th>${analysis.candidates.map((c) => html`<th scope="col">${c.candidate}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div></details>`;
@@ -153,7 +153,7 @@ export function candidatesSection(analysis: Analysis): SafeHtml {
   }
   return html`<section id="candidates" aria-labelledby="candidates-h">
 <h2 id="candidates-h">Candidates compared</h2>
-<p class="lede">A conversation passes when it meets every hard requirement: the facts, the policy, the right actions and the right hand-off. Bars show the 95% interval: the true rate is very likely inside it.</p>
+<p class="lede">A conversation passes when it meets every hard requirement: the facts, the policy, the right actions and the right hand-off. Bars show the ${confidenceLabel(analysis.settings.confidence)} interval: the true rate is very likely inside it.</p>
 ${overview(analysis)}
 <h3>Is the difference real?</h3>
 ${comparisons(analysis)}

@@ -54,6 +54,27 @@ function planCosts(analysis: Analysis): SafeHtml | null {
   return html`<h3>Cost of the automation plan</h3><p class="lede">Contacts the bot cannot resolve go to a person, so the plan pays for both. Human and review costs come from the scope policy.</p><div class="table-scroll"><table class="data plan-cost"><thead><tr><th scope="col">Candidate</th><th scope="col">Person per contact</th><th scope="col">Review per contact</th><th scope="col">Bot per resolved contact</th><th scope="col">Today per contact</th><th scope="col">With the plan</th><th scope="col">Saved per 10,000 contacts</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
+/** What the LLM judge cost per run (run.json), shown only when some run records it. */
+function judgeCost(analysis: Analysis): SafeHtml | null {
+  const runs = analysis.runs.filter((r) => r.judge_usage !== undefined);
+  if (runs.length === 0) return null;
+  const rows = runs.map((r) => {
+    const u = r.judge_usage!;
+    const extras = [
+      u.repairs > 0 ? `${count(u.repairs)} ${u.repairs === 1 ? "repair" : "repairs"}` : null,
+      u.failures > 0 ? `${count(u.failures)} ${u.failures === 1 ? "failure" : "failures"}` : null,
+    ].filter((x): x is string => x !== null);
+    return html`<tr data-run="${r.run}"><th scope="row">${r.run}</th><td>${r.judge ?? html`<span class="muted">–</span>`}</td><td class="num">${count(
+      u.judged_trials,
+    )}</td><td class="num">${count(u.calls)}${extras.length > 0 ? html` <span class="n">${extras.join(", ")}</span>` : null}</td><td class="num">${count(
+      u.input_tokens,
+    )} / ${count(u.output_tokens)}</td><td class="num">${u.tokens_per_trial === null ? "–" : count(Math.round(u.tokens_per_trial))}</td><td class="num">${money(
+      u.cost_usd,
+    )}</td><td class="num">${money(u.cost_per_trial)}</td></tr>`;
+  });
+  return html`<h3>Judge cost</h3><p class="lede">What the LLM judge spent grading the conversations, per run. Calls include repairs (asking again after a malformed answer); a failure is a judgement with no usable answer (malformed twice, or the call failed), whose criteria became grader errors. A judged conversation has at least one judge grade.</p><div class="table-scroll"><table class="data judge-cost"><thead><tr><th scope="col">Run</th><th scope="col">Judge</th><th scope="col">Judged conversations</th><th scope="col">Calls</th><th scope="col">Tokens in / out</th><th scope="col">Tokens per judged conversation</th><th scope="col">Cost</th><th scope="col">Cost per judged conversation</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
 /** The cost and latency section. */
 export function costSection(analysis: Analysis): SafeHtml {
   return html`<section id="cost" aria-labelledby="cost-h">
@@ -61,6 +82,7 @@ export function costSection(analysis: Analysis): SafeHtml {
 ${planCosts(analysis)}
 <h3>Model cost of the benchmark</h3>
 ${costTable(analysis)}
+${judgeCost(analysis)}
 <h3>Response time</h3>
 <p class="lede">Dot: median. Line: up to the 95th percentile, the slow tail customers notice.</p>
 ${latencyTable(analysis)}

@@ -16,7 +16,7 @@ export function kindBadge(kind: Kind): SafeHtml {
   }">${KIND_LABEL[kind]}</span>`;
 }
 
-function criterionCell(s: CriterionSummary | undefined): SafeHtml {
+function criterionCell(s: CriterionSummary | undefined, confidence: number): SafeHtml {
   if (!s) return html`<td class="muted">–</td>`;
   const extra = [
     s.undecided > 0 ? `${s.undecided} not decisive` : null,
@@ -25,7 +25,7 @@ function criterionCell(s: CriterionSummary | undefined): SafeHtml {
   if (s.pass.rate === null) {
     return html`<td class="rate"><span class="muted">not decided</span> <span class="n">${extra.join(", ")}</span></td>`;
   }
-  return html`<td class="rate" data-rate="${s.pass.rate}">${intervalBar(s.pass.rate, s.pass.low, s.pass.high, { width: 90 })}<span class="rate-text"><strong>${percent(
+  return html`<td class="rate" data-rate="${s.pass.rate}">${intervalBar(s.pass.rate, s.pass.low, s.pass.high, { width: 90, confidence })}<span class="rate-text"><strong>${percent(
     s.pass.rate,
   )}</strong> <span class="ci">${percentRange(s.pass.low, s.pass.high)}</span> <span class="n">${s.passed}/${s.passed + s.failed}${
     extra.length > 0 ? `; ${extra.join(", ")}` : ""
@@ -52,12 +52,28 @@ function criteriaTable(analysis: Analysis): SafeHtml {
         html`<tr data-criterion="${id.criterion}" data-kind="${id.kind}"><th scope="row">${id.criterion}</th><td>${kindBadge(id.kind)}</td><td>${
           id.hard ? html`<span class="tag tag-hard">must pass</span>` : html`<span class="muted">scored</span>`
         }</td>${analysis.candidates.map((c) =>
-          criterionCell(c.criteria.find((s) => s.criterion === id.criterion && s.kind === id.kind)),
+          criterionCell(
+            c.criteria.find((s) => s.criterion === id.criterion && s.kind === id.kind),
+            analysis.settings.confidence,
+          ),
         )}</tr>`,
     );
+  // Judged expectations the run recorded without a judge: counts, never a rate or a judge's verdict.
+  const unjudged = [...new Set(analysis.candidates.flatMap((c) => c.not_judged.map((x) => x.criterion)))].sort();
+  const unjudgedRows = unjudged.map(
+    (criterion) =>
+      html`<tr data-criterion="${criterion}" data-kind="not_judged"><th scope="row">${criterion}</th><td><span class="tag kind-unjudged" title="A judged expectation: the run had no judge, so it was recorded and not graded">not judged (no --judge)</span></td><td><span class="muted">not graded</span></td>${analysis.candidates.map(
+        (c) => {
+          const x = c.not_judged.find((n) => n.criterion === criterion);
+          return x
+            ? html`<td class="muted">${count(x.grades)} not judged <span class="n">in ${count(x.trials)} conversations</span></td>`
+            : html`<td class="muted">–</td>`;
+        },
+      )}</tr>`,
+  );
   return html`<div class="table-scroll"><table class="data criteria"><thead><tr><th scope="col">Criterion</th><th scope="col">Graded by</th><th scope="col">Role</th>${analysis.candidates.map(
     (c) => html`<th scope="col">${c.candidate}</th>`,
-  )}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  )}</tr></thead><tbody>${rows}${unjudgedRows}</tbody></table></div>`;
 }
 
 function distributionCell(d: ScoreDistribution | undefined): SafeHtml {
@@ -95,7 +111,9 @@ function topFailures(analysis: Analysis): SafeHtml | null {
       (c) =>
         html`<div class="failures"><h4>${c.candidate}</h4><ol>${c.top_failures.map(
           (f) =>
-            html`<li><strong>${f.criterion}</strong> <span class="n">failed ${count(f.count)} times in ${count(f.scenarios)} scenarios</span><ul>${f.examples.map(
+            html`<li><strong>${f.criterion}</strong> <span class="n">failed in ${count(f.count)} ${f.count === 1 ? "conversation" : "conversations"}${
+              f.grades > f.count ? ` (${count(f.grades)} failed checks)` : ""
+            } of ${count(f.scenarios)} ${f.scenarios === 1 ? "scenario" : "scenarios"}</span><ul>${f.examples.map(
               (e) =>
                 html`<li><a class="trial-link" href="#trial=${encodeURIComponent(e.key)}">${e.suite}/${e.scenario} #${e.trial}</a>: ${e.reason}</li>`,
             )}</ul></li>`,

@@ -10,6 +10,7 @@ import type {
   ScopePool,
 } from "../../../analysis/schema.js";
 import {
+  confidenceLabel,
   count,
   DECISION_LABEL,
   DECISION_SYMBOL,
@@ -54,7 +55,7 @@ function figures(analysis: Analysis, plan: ScopePlan | null): SafeHtml {
   const trials = analysis.candidates.reduce((sum, c) => sum + c.trials, 0);
   const tested = `${count(t.intents)} intents · ${count(t.languages)} languages · ${count(t.scenarios)} scenarios · ${count(trials)} conversations`;
   if (!plan) {
-    return html`<div class="kpis">${kpi("–", "of contacts the bot can take", "No automation-scope plan in this analysis.")}${kpi(
+    return html`<div class="kpis">${kpi("–", "of contacts the bot resolves itself", "No automation-scope plan in this analysis.")}${kpi(
       "–",
       "coverage",
       tested,
@@ -63,12 +64,23 @@ function figures(analysis: Analysis, plan: ScopePlan | null): SafeHtml {
   const { shares, cost, risk } = plan;
   const unit = unitOf(plan);
   const automatable = shares.automate + shares.automate_with_review;
+  // Whole percentages that add up: what the bot answers first = what it resolves + what goes on to a person.
+  const taken = Math.round(automatable * 100);
+  const resolved = Math.min(taken, Math.round(plan.resolved * 100));
+  const resolvedNote =
+    automatable === 0
+      ? "Nothing is automated under this plan: every contact goes to a person."
+      : `It answers ${percent(automatable)} of ${unit} first (${percent(shares.automate)} on its own, ${percent(
+          shares.automate_with_review,
+        )} with a person reviewing) and hands ${taken - resolved}% on to a person: hand-offs, and conversations it does not resolve.`;
+  const extra = cost.savings_per_10k !== null && cost.savings_per_10k < -0.5;
   const savings =
     cost.savings_per_10k === null
       ? kpi("–", "saved per 10,000 contacts", "Not computed: no cost for the automated cells.")
       : kpi(
-          money(cost.savings_per_10k, cost.currency),
-          cost.savings_per_10k >= -0.5 ? "saved per 10,000 contacts" : "extra cost per 10,000 contacts",
+          // The label says "extra cost", so the figure is the amount, without a minus sign.
+          money(extra ? -cost.savings_per_10k : cost.savings_per_10k, cost.currency),
+          extra ? "extra cost per 10,000 contacts" : "saved per 10,000 contacts",
           `${money(cost.current_per_contact, cost.currency)} per contact today (all human), ${money(cost.planned_per_contact, cost.currency)} with this plan`,
         );
   const missed = risk.missed_escalations_per_10k;
@@ -84,7 +96,7 @@ function figures(analysis: Analysis, plan: ScopePlan | null): SafeHtml {
       ? html`<span class="pooled-mark" aria-hidden="true"></span>${percent(plan.pooled)} from pooled evidence (too few scenarios per cell) · ${tested}`
       : tested;
   return html`<div class="kpis">
-${kpi(percent(automatable), `of ${unit} the bot can take`, `${percent(shares.automate)} on its own, ${percent(shares.automate_with_review)} with a person reviewing`, "kpi-automate")}
+${kpi(`${resolved}%`, `of ${unit} the bot resolves itself`, resolvedNote, "kpi-automate")}
 ${savings}
 ${kpi(missed === null ? "–" : decimal(missed, 1), "missed escalations per 10,000 contacts", riskNote, "kpi-risk")}
 ${kpi(percent(decided), `of ${unit} with enough evidence to decide`, coverageNote, "kpi-coverage")}
@@ -330,7 +342,7 @@ function intentTable(analysis: Analysis, plan: ScopePlan): SafeHtml {
       groupPools(analysis, plan, g),
     )}</td><td class="limits">${limitsNote(g, members)}</td></tr>`;
   });
-  return html`<div class="table-scroll"><table class="data plan-table intents" data-plan="${plan.candidate}"><thead><tr><th scope="col">Decision</th><th scope="col">Intent</th><th scope="col" class="num">Share <span class="hint">of ${unitOf(plan)}</span></th><th scope="col">Languages <span class="hint">those decided otherwise are named</span></th><th scope="col">Evidence across languages <span class="hint">scenarios passed · lowest rate at 95% confidence</span></th><th scope="col">Held back by <span class="hint">for the cells with the row's decision</span></th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return html`<div class="table-scroll"><table class="data plan-table intents" data-plan="${plan.candidate}"><thead><tr><th scope="col">Decision</th><th scope="col">Intent</th><th scope="col" class="num">Share <span class="hint">of ${unitOf(plan)}</span></th><th scope="col">Languages <span class="hint">those decided otherwise are named</span></th><th scope="col">Evidence across languages <span class="hint">scenarios passed · lowest rate at ${confidenceLabel(analysis.settings.confidence)} confidence</span></th><th scope="col">Held back by <span class="hint">for the cells with the row's decision</span></th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 /** The plan language by language: where the bot is weaker than its intents would suggest. */
@@ -352,7 +364,7 @@ function languageTable(analysis: Analysis, plan: ScopePlan): SafeHtml {
           : c.intent,
     )}</td><td class="pool-evidence">${basisNote(members, "language", groupPools(analysis, plan, g))}</td><td class="limits">${limitsNote(g, members)}</td></tr>`;
   });
-  return html`<details class="breakdown languages-detail"><summary>Language by language (${count(groups.length)})</summary><p class="lede">Weakest first. A language whose own pool is weaker than the intents' decides its cells; the intents it holds back are named.</p><div class="table-scroll"><table class="data plan-table languages" data-plan="${plan.candidate}"><thead><tr><th scope="col">Decision</th><th scope="col">Language</th><th scope="col" class="num">Share <span class="hint">of ${unitOf(plan)}</span></th><th scope="col">Intents <span class="hint">those decided otherwise are named</span></th><th scope="col">Evidence across intents <span class="hint">scenarios passed · lowest rate at 95% confidence</span></th><th scope="col">Held back by <span class="hint">for the cells with the row's decision</span></th></tr></thead><tbody>${rows}</tbody></table></div></details>`;
+  return html`<details class="breakdown languages-detail"><summary>Language by language (${count(groups.length)})</summary><p class="lede">Weakest first. A language whose own pool is weaker than the intents' decides its cells; the intents it holds back are named.</p><div class="table-scroll"><table class="data plan-table languages" data-plan="${plan.candidate}"><thead><tr><th scope="col">Decision</th><th scope="col">Language</th><th scope="col" class="num">Share <span class="hint">of ${unitOf(plan)}</span></th><th scope="col">Intents <span class="hint">those decided otherwise are named</span></th><th scope="col">Evidence across intents <span class="hint">scenarios passed · lowest rate at ${confidenceLabel(analysis.settings.confidence)} confidence</span></th><th scope="col">Held back by <span class="hint">for the cells with the row's decision</span></th></tr></thead><tbody>${rows}</tbody></table></div></details>`;
 }
 
 function cellText(cell: ScopeCell): string {
@@ -414,7 +426,7 @@ export function heatmap(plan: ScopePlan): SafeHtml {
 }
 
 /** What the symbols and outlines of the heat-map mean. */
-function legend(plan: ScopePlan, minScenarios: number): SafeHtml {
+function legend(plan: ScopePlan, minScenarios: number, confidence: number): SafeHtml {
   const items = DECISIONS.map(
     (d) =>
       html`<li><span class="swatch decision-${d}" aria-hidden="true">${DECISION_SYMBOL[d]}</span>${DECISION_LABEL[d]}</li>`,
@@ -423,7 +435,7 @@ function legend(plan: ScopePlan, minScenarios: number): SafeHtml {
     plan.pooled > 0 || plan.cells.some((c) => c.basis === "pooled")
       ? html`<li class="legend-pooled"><span class="swatch swatch-pooled" aria-hidden="true"></span>Dashed outline: decided from pooled evidence. The cell has fewer than ${minScenarios} scenarios, so it takes the more cautious of its intent across all languages and its language across all intents; the figure is the weaker pool's.</li>`
       : null
-  }<li class="legend-figure">≥76% = lowest pass rate the evidence supports (95% confidence)</li></ul>`;
+  }<li class="legend-figure">≥76% = lowest pass rate the evidence supports (${confidenceLabel(confidence)} confidence)</li></ul>`;
 }
 
 function ownCell(c: ScopeCell): string {
@@ -495,13 +507,13 @@ export function summarySection(analysis: Analysis): SafeHtml {
 ${shares(plan)}${intentTable(analysis, plan)}${languageTable(analysis, plan)}
 <h3>Every intent in every language</h3>
 <p class="lede">Each cell is one intent in one language. Hover a cell, or open “Why each cell was decided” below, for the figures and thresholds behind it.</p>
-${legend(plan, analysis.settings.min_scenarios)}${heatmap(plan)}${reasonsTable(plan)}${planNotes(plan)}`
+${legend(plan, analysis.settings.min_scenarios, analysis.settings.confidence)}${heatmap(plan)}${reasonsTable(plan)}${planNotes(plan)}`
     : html`<p class="muted">No automation-scope plan: the analysis was run without a scope policy.</p>`;
   const otherPlans =
     others.length > 0
       ? html`<details class="other-plans"><summary>Automation scope for the other candidates (${others.length})</summary>${others.map(
           (p) =>
-            html`<h4>${p.candidate}: ${percent(p.shares.automate + p.shares.automate_with_review)} of ${unitOf(p)}</h4>${heatmap(p)}`,
+            html`<h4>${p.candidate}: answers ${percent(p.shares.automate + p.shares.automate_with_review)} of ${unitOf(p)} first, resolves ${percent(p.resolved)}</h4>${heatmap(p)}`,
         )}</details>`
       : null;
   return html`<section id="summary" class="summary" aria-labelledby="summary-h">
