@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ResultLine } from "../src/run/schema.js";
+import { type ResultLine, RunMeta } from "../src/run/schema.js";
 import {
   caseNumber,
   GOOD_REPLY,
@@ -61,7 +63,7 @@ describe("a cached re-run through `supportbench run`", () => {
     await server?.close();
   });
 
-  it("makes zero calls the second time, with the same answers and verdicts at no cost", async () => {
+  it("makes zero calls the second time, with the same answers, verdicts, price and timing", async () => {
     const first = await run();
     const calls = SCENARIOS * TRIALS * 2;
     expect(server.stats.requests).toBe(calls);
@@ -80,8 +82,10 @@ describe("a cached re-run through `supportbench run`", () => {
       expect(l.run).not.toBe(was.run);
       expect(l.verdict).toBe(was.verdict);
       expect(botTexts(l)).toEqual(botTexts(was));
-      expect(l.usage).toMatchObject({ calls: 2, cached_calls: 2, cost_usd: 0 });
+      // The figures describe the bot, not the cache: a replayed answer keeps its price and its time.
+      expect(l.usage).toMatchObject({ calls: 2, cached_calls: 2, cost_usd: was.usage.cost_usd });
       expect(l.usage.input_tokens).toBe(was.usage.input_tokens);
+      expect(Math.abs(l.bot_ms - was.bot_ms)).toBeLessThanOrEqual(2);
     }
   });
 
@@ -100,3 +104,70 @@ describe("a cached re-run through `supportbench run`", () => {
     expect(passes.every((l) => botTexts(l).every((t) => t === GOOD_REPLY))).toBe(true);
   });
 });
+
+describe("the judge through the call cache", () => {
+  let bot: OpenAITestServer;
+  let judgeServer: OpenAITestServer;
+  let project: Project;
+
+  beforeAll(async () => {
+    bot = await startOpenAIServer({ script: () => ({ content: GOOD_REPLY }) });
+    judgeServer = await startOpenAIServer({
+      script: (body) => {
+        const tool = body.tools?.[0];
+        const grades = (tool?.type === "function" ? tool.function.parameters : {}) as {
+          properties: { grades: { properties: Record<string, { properties: Record<string, unknown> }> } };
+        };
+        const answer = Object.fromEntries(
+          Object.entries(grades.properties.grades.properties).map(([name, schema]) => [
+            name,
+            "score" in schema.properties
+              ? { reason: "fine", score: 4, evidence: [] }
+              : { reason: "fine", answer: "yes", evidence: [] },
+          ]),
+        );
+        return { toolCalls: [{ name: "submit_grades", arguments: { grades: answer } }] };
+      },
+    });
+    project = makeProject(
+      { candidates: [{ provider: CANDIDATE, baseURL: bot.baseURL }], concurrency: 4 },
+      { scenarios: 4, trials: 1, turns: 0 },
+    );
+  });
+
+  afterAll(async () => {
+    await bot?.close();
+    await judgeServer?.close();
+  });
+
+  it("re-grading an unchanged run asks the judge nothing, though every call fences the transcript with a new delimiter", async () => {
+    const judge = `openai:judge-model?baseURL=${encodeURIComponent(judgeServer.baseURL)}`;
+    const r = await runCli(["run", "--no-report"], { cwd: project.dir });
+    expect(r.code).toBe(0);
+    const runDir = runDirFrom(r.stdout, project.dir);
+    const grade = async (out: string) => {
+      const g = await runCli(["grade", runDir, "--judge", judge, "--out", out, "--no-report"], { cwd: project.dir });
+      expect(g.stderr).not.toMatch(/internal error/);
+      expect(g.code).toBe(0);
+      const dir = /results: (.*)results\.jsonl/.exec(g.stdout)![1]!;
+      return readRunJson(path.resolve(project.dir, dir));
+    };
+    const first = await grade("g1");
+    expect(judgeServer.stats.requests).toBe(4);
+    expect(first.judge_usage).toMatchObject({ calls: 4, cached_calls: 0 });
+    expect(first.judge_usage!.input_tokens).toBeGreaterThan(0);
+    const delimiters = new Set(
+      judgeServer.requests.map((b) => /<<<DATA (\S+)>>>/.exec(JSON.stringify(b.messages))?.[1]),
+    );
+    expect(delimiters.size).toBe(4);
+
+    const second = await grade("g2");
+    expect(judgeServer.stats.requests).toBe(4);
+    // What the judge spent: nothing; the four answers were paid for by the first grade.
+    expect(second.judge_usage).toMatchObject({ calls: 4, cached_calls: 4, input_tokens: 0, cost_usd: 0 });
+  });
+});
+
+function readRunJson(dir: string): RunMeta {
+  return RunMeta.parse(JSON.parse(readFileSync(path.join(dir, "run.json"), "utf8")));
+}

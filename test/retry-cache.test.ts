@@ -262,7 +262,7 @@ describe("withCache against a local OpenAI server", () => {
     return turns;
   }
 
-  it("an unchanged re-run makes zero calls and costs nothing", async () => {
+  it("an unchanged re-run makes zero calls; the answers keep the price and time they were bought at", async () => {
     const first = await run(withCache(model(), { dir, params: { model: "gpt-4.1-mini", temperature: 0.5 } }));
     expect(server.stats.requests).toBe(6);
     expect(first.every((t) => t.usage?.cached !== true && (t.usage?.costUsd ?? 0) > 0)).toBe(true);
@@ -272,9 +272,10 @@ describe("withCache against a local OpenAI server", () => {
     expect(server.stats.requests).toBe(6);
     expect(again.cacheStats).toMatchObject({ hits: 6, misses: 0 });
     expect(second.map((t) => t.text)).toEqual(first.map((t) => t.text));
-    expect(
-      second.every((t) => t.usage?.cached === true && t.usage.costUsd === 0 && t.usage.inputTokens === 1_000),
-    ).toBe(true);
+    second.forEach((t, i) => {
+      expect(t.usage).toMatchObject({ cached: true, inputTokens: 1_000, costUsd: first[i]!.usage!.costUsd });
+      expect(t.usage?.latencyMs).toEqual(expect.any(Number));
+    });
   });
 
   it("misses when a parameter changes, and keeps trials independent unless scoped to content", async () => {
@@ -289,26 +290,48 @@ describe("withCache against a local OpenAI server", () => {
     expect(shared.cacheStats).toMatchObject({ misses: 2, hits: 4 });
   });
 
-  it("writes whole entries atomically, ignores broken ones and redacts secrets", async () => {
+  it("never stores an answer holding secret-like text, and returns it as answered", async () => {
     const secretEnv = { SHOP_API_KEY: "shop-secret-value-123" };
-    const leaky: Candidate = {
-      id: "test:leaky",
-      respond: async () => ({ text: "debug: key=shop-secret-value-123, sk-abcdefghijklmnop1234 in use" }),
-    };
-    const cached = withCache(leaky, { dir, env: secretEnv });
+    for (const text of [
+      "debug: the key is shop-secret-value-123",
+      "debug: sk-abcdefghijklmnop1234 in use",
+      "Reset it here: https://example.com/reset?token=RST-2291-XK",
+    ]) {
+      const leaky: Candidate = { id: "test:leaky", respond: async () => ({ text }) };
+      const cached = withCache(leaky, { dir, env: secretEnv });
+      const req = makeRequest([user(text)]);
+      expect((await cached.respond(req)).text).toBe(text);
+      expect(cached.cacheStats).toMatchObject({ hits: 0, misses: 1, writes: 0, unstorable: 1 });
+      const key = cacheKey("test:leaky", req);
+      await expect(readdir(join(dir, key.slice(0, 2)))).rejects.toThrow(/ENOENT/);
+    }
+  });
+
+  it("writes whole entries atomically and ignores broken ones", async () => {
+    const plain: Candidate = { id: "test:plain", respond: async () => ({ text: "Your refund is on its way." }) };
     const req = makeRequest([user("x")]);
-    await cached.respond(req);
-    const key = cacheKey("test:leaky", req);
-    const shard = await readdir(join(dir, key.slice(0, 2)));
-    expect(shard).toEqual([`${key}.json`]);
-    const stored = await readFile(join(dir, key.slice(0, 2), `${key}.json`), "utf8");
-    expect(stored).not.toContain("shop-secret-value-123");
-    expect(stored).not.toContain("sk-abcdefghijklmnop1234");
+    await withCache(plain, { dir }).respond(req);
+    const key = cacheKey("test:plain", req);
+    expect(await readdir(join(dir, key.slice(0, 2)))).toEqual([`${key}.json`]);
+    const stored = JSON.parse(await readFile(join(dir, key.slice(0, 2), `${key}.json`), "utf8"));
+    expect(stored.turn.text).toBe("Your refund is on its way.");
 
     await writeFile(join(dir, key.slice(0, 2), `${key}.json`), '{"v":1,"turn":{"te');
-    const fresh = withCache(leaky, { dir, env: secretEnv });
+    const fresh = withCache(plain, { dir });
     await fresh.respond(req);
     expect(fresh.cacheStats).toMatchObject({ hits: 0, misses: 1, writes: 1 });
+    expect((await withCache(plain, { dir }).respond(req)).usage?.cached).toBe(true);
+  });
+
+  it("keys a call without its volatile text (a judge's random fence delimiter)", () => {
+    const ask = (d: string) =>
+      makeRequest([user(`<<<TRANSCRIPT ${d}>>> hello <<<END TRANSCRIPT ${d}>>>`)], {
+        system: `Read between the ${d} markers.`,
+        volatile: [d],
+      });
+    expect(cacheKey("judge", ask("a1b2c3d4e5f6a7b8c9d0e1f2"))).toBe(cacheKey("judge", ask("0f1e2d3c4b5a69788796a5b4")));
+    const { volatile: _v, ...fixed } = ask("a1b2c3d4e5f6a7b8c9d0e1f2");
+    expect(cacheKey("judge", fixed)).not.toBe(cacheKey("judge", ask("0f1e2d3c4b5a69788796a5b4")));
   });
 
   it("does not cache failures", async () => {

@@ -80,6 +80,8 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
   transcript.push({ type: "customer", turn: 0, text: req.scenario.customer.opening });
   const usage: TotalUsage = { input_tokens: 0, output_tokens: 0, cost_usd: 0, calls: 0, cached_calls: 0 };
   let botMs = 0;
+  // Bot time is the calls' own time as the cache reports it (replays: the time they took when made).
+  let replayShift = 0;
   let end: EndReason = "max_turns";
   let error: TrialError | undefined;
   const context = {
@@ -96,6 +98,7 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
       const texts: string[] = [];
       let closed = false;
       const turnStart = now();
+      const shiftAtStart = replayShift;
       let lastUsage: Usage | undefined;
       for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
         const t0 = now();
@@ -106,7 +109,10 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
           signal: req.signal,
           context,
         });
-        botMs += now() - t0;
+        const measured = now() - t0;
+        const took = reply.usage?.latencyMs ?? measured;
+        botMs += took;
+        replayShift += took - measured;
         addUsage(usage, reply.usage);
         lastUsage = reply.usage;
         if (reply.text?.trim()) texts.push(reply.text.trim());
@@ -134,7 +140,13 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
         if (handoff) break;
       }
       const text = texts.join("\n");
-      transcript.push({ type: "bot", turn, text, latency_ms: Math.round(now() - turnStart), usage: lastUsage });
+      transcript.push({
+        type: "bot",
+        turn,
+        text,
+        latency_ms: Math.round(now() - turnStart + replayShift - shiftAtStart),
+        usage: lastUsage,
+      });
       if (handoff) {
         transcript.push({
           type: "handoff",
@@ -171,7 +183,7 @@ export async function runConversation(req: ConversationRequest): Promise<Convers
       end_reason: end,
       world_diff: world.changes,
       usage,
-      latency_ms: Math.round(now() - start),
+      latency_ms: Math.round(now() - start + replayShift),
       bot_ms: Math.round(botMs),
       ...(error ? { error } : {}),
       ...(req.candidate.runsOwnTools ? { tools_observed: true } : {}),

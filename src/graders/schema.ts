@@ -40,5 +40,7 @@ export const JudgeUsage = z.object({
   input_tokens: z.number(),
   output_tokens: z.number(),
   cost_usd: z.number(),
+  /** Calls answered from the on-disk cache (paid for by an earlier run): in `calls`, not in tokens or cost. */
+  cached_calls: z.number().optional(),
 });
 export type JudgeUsage = z.infer<typeof JudgeUsage>;

@@ -31,6 +31,11 @@ export interface CacheStats {
   writes: number;
   /** Entries that could not be stored (disk full, permissions); the answer is still returned. */
   writeErrors: number;
+  /**
+   * Answers not stored because they hold secret-like text: an entry is written only when it can
+   * be replayed exactly as answered, and secrets never reach the disk.
+   */
+  unstorable: number;
   lastWriteError?: string;
 }
 
@@ -66,14 +71,16 @@ export function cacheKey(
     maxTokens: req.maxTokens ?? null,
     conversation: scope === "conversation" ? req.context.conversationId : null,
   };
-  return createHash("sha256").update(canonicalJson(material)).digest("hex");
+  let json = canonicalJson(material);
+  for (const v of req.volatile ?? []) if (v) json = json.split(v).join("\u0000volatile\u0000");
+  return createHash("sha256").update(json).digest("hex");
 }
 
 function entryPath(dir: string, key: string): string {
   return join(dir, key.slice(0, 2), `${key}.json`);
 }
 
-async function readEntry(path: string): Promise<BotTurn | undefined> {
+async function readEntry(path: string): Promise<{ turn: BotTurn; elapsedMs?: number } | undefined> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -81,10 +88,13 @@ async function readEntry(path: string): Promise<BotTurn | undefined> {
     return undefined;
   }
   try {
-    const entry = JSON.parse(text) as { v?: unknown; turn?: unknown };
+    const entry = JSON.parse(text) as { v?: unknown; turn?: unknown; elapsed_ms?: unknown };
     if (entry.v !== CACHE_VERSION) return undefined;
     const turn = BotTurn.safeParse(entry.turn);
-    return turn.success ? turn.data : undefined;
+    if (!turn.success) return undefined;
+    return typeof entry.elapsed_ms === "number"
+      ? { turn: turn.data, elapsedMs: entry.elapsed_ms }
+      : { turn: turn.data };
   } catch {
     // A torn or hand-edited entry is a miss; the next answer overwrites it.
     return undefined;
@@ -104,11 +114,11 @@ async function writeEntry(path: string, content: string): Promise<void> {
   }
 }
 
-/** Wraps a candidate so answers are stored on disk and replayed, marked cached and free. */
+/** Wraps a candidate so answers are stored on disk and replayed, marked cached (with the price and time they took when bought). */
 export function withCache<C extends Candidate>(candidate: C, options: CacheOptions = {}): CachedCandidate<C> {
   const dir = options.dir ?? DEFAULT_CACHE_DIR;
   const env = options.env ?? process.env;
-  const stats: CacheStats = { hits: 0, misses: 0, writes: 0, writeErrors: 0 };
+  const stats: CacheStats = { hits: 0, misses: 0, writes: 0, writeErrors: 0, unstorable: 0 };
 
   async function respond(req: RespondRequest): Promise<BotTurn> {
     const key = cacheKey(candidate.id, req, options.params, options.scope);
@@ -116,24 +126,37 @@ export function withCache<C extends Candidate>(candidate: C, options: CacheOptio
     const stored = await readEntry(path);
     if (stored) {
       stats.hits++;
+      const { turn, elapsedMs } = stored;
       return {
-        ...stored,
+        ...turn,
         usage: {
-          inputTokens: stored.usage?.inputTokens ?? 0,
-          outputTokens: stored.usage?.outputTokens ?? 0,
-          costUsd: 0,
+          inputTokens: turn.usage?.inputTokens ?? 0,
+          outputTokens: turn.usage?.outputTokens ?? 0,
+          ...(turn.usage?.costUsd !== undefined ? { costUsd: turn.usage.costUsd } : {}),
           cached: true,
+          ...(elapsedMs !== undefined ? { latencyMs: elapsedMs } : {}),
         },
       };
     }
     stats.misses++;
+    const started = performance.now();
     const turn = await candidate.respond(req);
+    const elapsed = Math.round(performance.now() - started);
+    // A replay must equal the answer; an answer holding secret-like text is not stored at all.
+    const safe = redactDeep(turn, env);
+    if (JSON.stringify(safe) !== JSON.stringify(turn)) {
+      stats.unstorable++;
+      return turn;
+    }
+    // The call's own time, without the disk work below, is what a replay will report too.
+    const timed: BotTurn = turn.usage ? { ...turn, usage: { ...turn.usage, latencyMs: elapsed } } : turn;
     const entry = {
       v: CACHE_VERSION,
       key,
       candidate: candidate.id,
       created: new Date().toISOString(),
-      turn: redactDeep(turn, env),
+      elapsed_ms: elapsed,
+      turn,
     };
     try {
       await writeEntry(path, `${JSON.stringify(entry, null, 1)}\n`);
@@ -143,7 +166,7 @@ export function withCache<C extends Candidate>(candidate: C, options: CacheOptio
       stats.writeErrors++;
       stats.lastWriteError = err instanceof Error ? err.message : String(err);
     }
-    return turn;
+    return timed;
   }
 
   // Own properties such as `family` or an HTTP bot's `runsOwnTools` stay visible through the wrapper.

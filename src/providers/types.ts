@@ -24,9 +24,16 @@ export type Message = z.infer<typeof Message>;
 export const Usage = z.object({
   inputTokens: z.number().int().min(0),
   outputTokens: z.number().int().min(0),
+  /** The price of the answer; an answer replayed from the cache keeps the price it was bought at. */
   costUsd: z.number().min(0).optional(),
-  /** Calls answered from the on-disk cache cost nothing. */
+  /** Answered from the on-disk cache: no call was made now. */
   cached: z.boolean().optional(),
+  /**
+   * How long the call itself took, set by the call cache: on a fresh answer without the cache's
+   * own disk work, on a replayed one as when it was made; latency figures then do not depend on
+   * the cache.
+   */
+  latencyMs: z.number().min(0).optional(),
 });
 export type Usage = z.infer<typeof Usage>;
 
@@ -70,6 +77,11 @@ export interface RespondRequest {
   toolChoice?: string;
   temperature?: number;
   maxTokens?: number;
+  /**
+   * Text that differs on every call without changing what is asked (a judge's random fence
+   * delimiter): the call cache leaves it out of its key, so an unchanged re-run still hits.
+   */
+  volatile?: readonly string[];
 }
 
 /** The bot under test (or a judge or customer simulator): answers one turn. */

@@ -31,8 +31,16 @@ export type ResultLine = z.infer<typeof ResultLine>;
 export function sumJudgeUsage(parts: ReadonlyArray<JudgeUsage | undefined>): JudgeUsage | undefined {
   const present = parts.filter((p): p is JudgeUsage => p !== undefined);
   if (!present.length) return undefined;
-  const total: JudgeUsage = { calls: 0, repairs: 0, failures: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 };
-  for (const p of present) for (const k of Object.keys(total) as (keyof JudgeUsage)[]) total[k] += p[k];
+  const total: Required<JudgeUsage> = {
+    calls: 0,
+    repairs: 0,
+    failures: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+    cost_usd: 0,
+    cached_calls: 0,
+  };
+  for (const p of present) for (const k of Object.keys(total) as (keyof JudgeUsage)[]) total[k] += p[k] ?? 0;
   return total;
 }
 

@@ -102,11 +102,24 @@ export function createJudge(options: JudgeOptions): Judge {
         return w ? [w] : [];
       })
     : [];
-  const totals: JudgeUsage = { calls: 0, repairs: 0, failures: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 };
+  const totals: Required<JudgeUsage> = {
+    calls: 0,
+    repairs: 0,
+    failures: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+    cost_usd: 0,
+    cached_calls: 0,
+  };
 
   async function respond(judge: Candidate, req: RespondRequest): Promise<BotTurn> {
     totals.calls++;
     const turn = await judge.respond(req);
+    // A cached answer was paid for by an earlier run: count it, spend nothing.
+    if (turn.usage?.cached) {
+      totals.cached_calls++;
+      return turn;
+    }
     totals.input_tokens += turn.usage?.inputTokens ?? 0;
     totals.output_tokens += turn.usage?.outputTokens ?? 0;
     totals.cost_usd += turn.usage?.costUsd ?? 0;
@@ -117,9 +130,11 @@ export function createJudge(options: JudgeOptions): Judge {
     judge: Candidate,
     criteria: JudgedCriterion[],
     input: GradeInput,
+    sample: number,
     signal: AbortSignal,
   ): Promise<CallOutcome> {
-    const req = buildJudgeRequest(criteria, input, newDelimiter(options.randomBytes), limits);
+    const delimiter = newDelimiter(options.randomBytes);
+    const req = buildJudgeRequest(criteria, input, delimiter, limits);
     const base: Omit<RespondRequest, "messages"> = {
       tools: [req.tool],
       toolChoice: req.tool.name,
@@ -127,8 +142,11 @@ export function createJudge(options: JudgeOptions): Judge {
       system: req.system,
       signal,
       maxTokens: options.maxTokens ?? 1024 + 256 * criteria.length,
+      // The delimiter is new on every call; the cache keys the call without it, so an unchanged
+      // re-grade is served from the cache, and each repeated sample keeps its own entry.
+      volatile: [delimiter],
       context: {
-        conversationId: `judge:${input.scenario.id}`,
+        conversationId: samples > 1 ? `judge:${input.scenario.id}#sample${sample}` : `judge:${input.scenario.id}`,
         language: input.scenario.language,
         scenarioId: input.scenario.id,
         domain: input.scenario.domain,
@@ -161,7 +179,7 @@ export function createJudge(options: JudgeOptions): Judge {
     if (!criteria.length) return [];
     const outcomes = await Promise.all(
       judges.map((judge) =>
-        Promise.all(Array.from({ length: samples }, () => callOnce(judge, criteria, input, signal))),
+        Promise.all(Array.from({ length: samples }, (_, k) => callOnce(judge, criteria, input, k, signal))),
       ),
     );
     return toGrades(criteria, outcomes, input, { id, judgeIds, how, samples, warnings });
