@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { type Domain, DomainFile, type KbArticle, type ToolDeclaration, ToolsFile } from "./domain-schema.js";
 import { InputError, type Problem } from "./problems.js";
+import { readUtf8 } from "./read-text.js";
 import { parseYaml, type YamlSource, zodProblems } from "./yaml-source.js";
 
 /** Tools the engine offers in every domain, whatever the domain declares. */
@@ -48,7 +49,12 @@ function readValidated<T>(
     problems.push({ file, line: 1, col: 1, message: "file not found", hint: "every domain pack needs this file" });
     return undefined;
   }
-  const { source, problems: syntax } = parseYaml(file, readFileSync(file, "utf8"));
+  const read = readUtf8(file, file);
+  if ("problem" in read) {
+    problems.push(read.problem);
+    return undefined;
+  }
+  const { source, problems: syntax } = parseYaml(file, read.text);
   problems.push(...syntax);
   if (!source) return undefined;
   const parsed = schema.safeParse(source.value);
@@ -61,7 +67,12 @@ function readValidated<T>(
 
 /** Split optional YAML front matter from a Markdown article; a bad front matter is a problem. */
 function readArticle(file: string, language: string, problems: Problem[]): KbArticle | undefined {
-  const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
+  const read = readUtf8(file, file);
+  if ("problem" in read) {
+    problems.push(read.problem);
+    return undefined;
+  }
+  const text = read.text.replace(/^\uFEFF/, "");
   const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
   let meta: Record<string, unknown> = {};
   if (m) {
@@ -107,17 +118,21 @@ export function loadDomain(domainsDir: string, name: string, problems: Problem[]
   const d = domainFile.value;
   const tools = readValidated(path.join(dir, d.tools), ToolsFile, toolsJsonSchema, problems);
   const worldPath = path.join(dir, d.world);
-  const worldSrc = existsSync(worldPath) ? parseYaml(worldPath, readFileSync(worldPath, "utf8")) : undefined;
+  const worldRead = existsSync(worldPath) ? readUtf8(worldPath, worldPath) : undefined;
+  const worldSrc = worldRead && "text" in worldRead ? parseYaml(worldPath, worldRead.text) : undefined;
+  if (worldRead && "problem" in worldRead) problems.push(worldRead.problem);
   if (worldSrc) problems.push(...worldSrc.problems);
   const policyPath = path.join(dir, d.policy);
-  if (!existsSync(policyPath)) problems.push({ file: policyPath, line: 1, col: 1, message: "policy file not found" });
+  const policy = existsSync(policyPath) ? readUtf8(policyPath, policyPath) : undefined;
+  if (!policy) problems.push({ file: policyPath, line: 1, col: 1, message: "policy file not found" });
+  else if ("problem" in policy) problems.push(policy.problem);
   const kb = readKb(path.join(dir, d.kb), problems);
-  if (problems.length > before || !tools) return undefined;
+  if (problems.length > before || !tools || !policy || !("text" in policy)) return undefined;
   return {
     name: d.domain,
     dir,
     title: d.title,
-    policy: readFileSync(policyPath, "utf8"),
+    policy: policy.text,
     systemPrompt: d.system_prompt,
     kb,
     tools: [...tools.value.tools, ...ENGINE_TOOLS],

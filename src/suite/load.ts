@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import fg from "fast-glob";
 import { z } from "zod";
 import { listDomains, loadDomain } from "./domain.js";
 import type { Domain } from "./domain-schema.js";
 import { didYouMean, type Problem, sortProblems } from "./problems.js";
+import { readUtf8 } from "./read-text.js";
 import { type LoadedScenario, Scenario, Suite, SuiteDefaults } from "./schema.js";
 import { parseYaml, positionOf, type YamlSource, zodProblems } from "./yaml-source.js";
 
@@ -45,13 +46,48 @@ export function isLanguageTag(tag: string): boolean {
   }
 }
 
-/** Find suite files; a glob that matches nothing is a problem, not silence. */
+/**
+ * Find suite files; a glob that matches nothing is a problem, not silence. A folder stands for the
+ * `.yaml` and `.yml` files under it (`suites` = `suites/**\/*.{yaml,yml}`).
+ */
 export async function discoverSuites(globs: string[], cwd: string): Promise<{ files: string[]; problems: Problem[] }> {
   const problems: Problem[] = [];
   const files = new Set<string>();
   for (const g of globs) {
-    const found = await fg(g, { cwd, onlyFiles: true, absolute: false, dot: false });
-    if (found.length === 0 && !fg.isDynamicPattern(g)) {
+    if (g.trim() === "") {
+      problems.push({
+        file: JSON.stringify(g),
+        line: 1,
+        col: 1,
+        message: "an empty suite path or glob",
+        hint: "pass suite files or globs such as suites/**/*.yaml (an unset shell variable gives an empty argument)",
+      });
+      continue;
+    }
+    const folder = !fg.isDynamicPattern(g) && isFolder(path.resolve(cwd, g));
+    const pattern = folder ? `${fg.convertPathToPattern(g.replace(/[\\/]+$/, "") || "/")}/**/*.{yaml,yml}` : g;
+    let found: string[];
+    try {
+      found = await fg(pattern, { cwd, onlyFiles: true, absolute: false, dot: false });
+    } catch (err) {
+      problems.push({
+        file: g,
+        line: 1,
+        col: 1,
+        message: `not a usable glob: ${(err as Error).message}`,
+        hint: "pass suite files or globs such as suites/**/*.yaml",
+      });
+      continue;
+    }
+    if (found.length === 0 && folder) {
+      problems.push({
+        file: g,
+        line: 1,
+        col: 1,
+        message: "the folder holds no .yaml or .yml files",
+        hint: "pass the suite files, or a glob such as suites/**/*.yaml",
+      });
+    } else if (found.length === 0 && !fg.isDynamicPattern(g)) {
       problems.push({
         file: g,
         line: 1,
@@ -72,6 +108,14 @@ export async function discoverSuites(globs: string[], cwd: string): Promise<{ fi
     });
   }
   return { files: [...files].sort(), problems };
+}
+
+function isFolder(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 const ENGINE_HANDOFF_TOOL = "escalate_to_human";
@@ -155,6 +199,26 @@ function checkScenario(
       }
     });
   }
+  const collections = [...new Set([...Object.keys(domain.world), ...Object.keys(s.world)])].sort();
+  for (const statePath of Object.keys(e.state)) {
+    const [collection = "", ...rest] = statePath.split(".");
+    if (rest.length === 0 || rest.some((part) => part === "")) {
+      push(
+        ["expect", "state", statePath],
+        `state path \`${statePath}\` is not \`collection.id\` or \`collection.id.field\``,
+        `write it as e.g. \`orders.O-7781.status\`; collections of domain \`${domain.name}\`: ${collections.join(", ")}`,
+        "key",
+      );
+    } else if (!collections.includes(collection)) {
+      const guess = didYouMean(collection, collections);
+      push(
+        ["expect", "state", statePath],
+        `unknown collection \`${collection}\` in state path \`${statePath}\``,
+        `${guess ? `did you mean \`${[guess, ...rest].join(".")}\`? ` : ""}the world of domain \`${domain.name}\` has: ${collections.join(", ")}`,
+        "key",
+      );
+    }
+  }
   e.forbidden.forEach((f, i) => {
     if (typeof f !== "string" && f.pattern !== undefined) {
       try {
@@ -167,6 +231,39 @@ function checkScenario(
       }
     }
   });
+}
+
+/**
+ * The suite's defaults, field by field: a valid field applies even when another is wrong. Wrong fields
+ * were reported by the suite's own validation (or here, for a language that is not a BCP 47 tag) and
+ * come back in `unusable`.
+ */
+function usableDefaults(
+  src: YamlSource,
+  raw: unknown,
+  problems: Problem[],
+): { defaults: Partial<SuiteDefaults>; unusable: Set<string> } {
+  const shape = SuiteDefaults.shape;
+  const fields = Object.keys(shape) as (keyof typeof shape)[];
+  if (raw === undefined || raw === null) return { defaults: {}, unusable: new Set() };
+  if (typeof raw !== "object" || Array.isArray(raw)) return { defaults: {}, unusable: new Set(fields) };
+  const defaults: Record<string, unknown> = {};
+  const unusable = new Set<string>();
+  for (const [key, value] of Object.entries(raw)) {
+    if (!(key in shape)) continue;
+    const parsed = shape[key as keyof typeof shape].safeParse(value);
+    if (!parsed.success) unusable.add(key);
+    else if (key === "language" && typeof parsed.data === "string" && !isLanguageTag(parsed.data)) {
+      unusable.add(key);
+      problems.push({
+        file: src.file,
+        ...positionOf(src, ["defaults", "language"]),
+        message: `defaults.language: \`${parsed.data}\` is not a BCP 47 language tag`,
+        hint: "use a tag such as de, pt-BR or zh-Hans",
+      });
+    } else if (parsed.data !== undefined) defaults[key] = parsed.data;
+  }
+  return { defaults: defaults as Partial<SuiteDefaults>, unusable };
 }
 
 function stripExtensionKeys(value: unknown): unknown {
@@ -187,7 +284,12 @@ export async function loadSuites(globs: string[], opts: LoadOptions): Promise<Lo
 
   for (const rel of files) {
     const abs = path.resolve(cwd, rel);
-    const text = readFileSync(abs, "utf8");
+    const read = readUtf8(abs, rel);
+    if ("problem" in read) {
+      problems.push(read.problem);
+      continue;
+    }
+    const text = read.text;
     const { source, problems: syntax } = parseYaml(rel, text);
     problems.push(...syntax);
     if (!source) continue;
@@ -241,9 +343,8 @@ export async function loadSuites(globs: string[], opts: LoadOptions): Promise<Lo
       });
     }
     if (domainName) domain = domains.get(domainName);
-    // When only other suite fields are wrong, valid defaults still apply, so scenarios are checked fairly.
-    const rawDefaults = SuiteDefaults.safeParse(raw.defaults ?? {});
-    const defaults = (file?.defaults ?? (rawDefaults.success ? rawDefaults.data : {})) as Record<string, unknown>;
+    // Each valid default applies even when another is wrong; a wrong one is reported once, where it is written.
+    const { defaults, unusable } = usableDefaults(source, raw.defaults, problems);
     let count = 0;
     raw.scenarios.forEach((item, i) => {
       if (!item || typeof item !== "object" || Array.isArray(item)) {
@@ -260,7 +361,12 @@ export async function loadSuites(globs: string[], opts: LoadOptions): Promise<Lo
       }
       const sp = Scenario.safeParse(merged);
       if (!sp.success) {
-        problems.push(...zodProblems(source, sp.error.issues, ["scenarios", i], scenarioJsonSchema));
+        // A field left to a default that is itself wrong was reported at the default, not here again.
+        const issues = sp.error.issues.filter(
+          (issue) =>
+            !(issue.path.length === 1 && unusable.has(String(issue.path[0])) && !(String(issue.path[0]) in item)),
+        );
+        problems.push(...zodProblems(source, issues, ["scenarios", i], scenarioJsonSchema));
         return;
       }
       const pos = positionOf(source, ["scenarios", i, "id"]);

@@ -143,6 +143,7 @@ export const SuiteDefaults = z.strictObject({
   language: LanguageTag.optional(),
   intent: Intent.optional(),
 });
+export type SuiteDefaults = z.infer<typeof SuiteDefaults>;
 
 export const Suite = z.strictObject({
   $schema: z.string().optional(),
