@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { InputError } from "../suite/problems.js";
+import { readUtf8OrThrow } from "../suite/read-text.js";
 import { parseYaml, zodProblems } from "../suite/yaml-source.js";
 import { Config } from "./schema.js";
 
@@ -28,7 +29,7 @@ export async function loadConfig(
   const rel = path.relative(cwd, file) || file;
   if (!existsSync(file))
     throw new InputError([{ file: rel, line: 1, col: 1, message: "config file not found", hint: "check --config" }]);
-  const text = readFileSync(file, "utf8");
+  const text = readUtf8OrThrow(file, rel);
   if (/\.(ya?ml)$/.test(file)) {
     const { source, problems } = parseYaml(rel, text);
     if (!source) throw new InputError(problems);
@@ -36,9 +37,9 @@ export async function loadConfig(
     if (!parsed.success) throw new InputError(zodProblems(source, parsed.error.issues, [], configJsonSchema));
     return { config: parsed.data, file, text };
   }
-  let mod: { default?: unknown };
+  let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (err) {
     const hint = file.endsWith(".ts")
       ? "this Node cannot load TypeScript directly (Node 22.18+ can); use supportbench.config.yaml or .mjs"
@@ -47,7 +48,45 @@ export async function loadConfig(
       { file: rel, line: 1, col: 1, message: `cannot load config: ${(err as Error).message.split("\n")[0]}`, hint },
     ]);
   }
-  const parsed = Config.safeParse(mod.default ?? {});
+  if (!("default" in mod)) {
+    const named = Object.keys(mod);
+    throw new InputError([
+      {
+        file: rel,
+        line: 1,
+        col: 1,
+        message: `the config module has no default export${named.length ? ` (it exports ${named.map((n) => `\`${n}\``).join(", ")})` : ""}`,
+        hint: 'write `export default defineConfig({...})`, with `import { defineConfig } from "supportbench"`',
+      },
+    ]);
+  }
+  // A promise (e.g. from an async factory) is awaited: the config is what it resolves to.
+  let exported: unknown;
+  try {
+    exported = await mod.default;
+  } catch (err) {
+    throw new InputError([
+      {
+        file: rel,
+        line: 1,
+        col: 1,
+        message: `the config's default export is a promise that failed: ${(err as Error).message?.split("\n")[0] ?? String(err)}`,
+        hint: "fix the code that builds the config",
+      },
+    ]);
+  }
+  if (exported === null || exported === undefined || typeof exported !== "object" || Array.isArray(exported)) {
+    throw new InputError([
+      {
+        file: rel,
+        line: 1,
+        col: 1,
+        message: `the config's default export is ${exported === null || exported === undefined ? String(exported) : Array.isArray(exported) ? "an array" : `a ${typeof exported}`}, not a config object`,
+        hint: "write `export default defineConfig({...})`",
+      },
+    ]);
+  }
+  const parsed = Config.safeParse(exported);
   if (!parsed.success) {
     throw new InputError(
       parsed.error.issues.map((i) => ({
