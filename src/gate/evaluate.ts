@@ -1,7 +1,11 @@
+import { languageName } from "../analysis/language-names.js";
 import type { Analysis, CandidateAnalysis, Dimension, GroupRate, PassRate } from "../analysis/schema.js";
 import { wilson } from "../analysis/stats.js";
+import { didYouMean, InputError, type Problem, sortProblems } from "../suite/problems.js";
+import { positionOf } from "../suite/yaml-source.js";
 import { formatP, pct, points, signedPoints } from "./format.js";
 import type { GatePolicy, MaxRule, MinRule } from "./policy-schema.js";
+import { policySource } from "./read-policy.js";
 import { type BaselineComparison, GATE_RESULT_VERSION, type GateResult, type RuleResult } from "./schema.js";
 
 /** evaluateGate(): the analysis and a policy in, every rule's outcome out. Pure; the CLI does the I/O. */
@@ -168,19 +172,104 @@ function baselineRule(ctx: Ctx, cmp: BaselineComparison): RuleResult {
   };
 }
 
-/** Check every rule of the policy for every gated candidate; the build fails when any rule fails. */
+const MAX_LISTED = 30;
+
+/** "en, de, fr" or the first 30 and a count of the rest. */
+function listed(keys: readonly string[]): string {
+  return keys.length <= MAX_LISTED
+    ? keys.join(", ")
+    : `${keys.slice(0, MAX_LISTED).join(", ")} and ${keys.length - MAX_LISTED} more`;
+}
+
+/** The closest group of the run to a policy key; languages are also matched by English name ("english" → en). */
+function closestGroup(dimension: Dimension, key: string, known: readonly string[]): string | undefined {
+  if (dimension !== "language") return didYouMean(key, known);
+  const byName = new Map<string, string>();
+  for (const tag of known) {
+    byName.set(tag, tag);
+    byName.set(languageName(tag), tag);
+  }
+  const guess = didYouMean(key, [...byName.keys()]);
+  return guess === undefined ? undefined : byName.get(guess);
+}
+
+/**
+ * Named intent and language groups of the policy that no trial of the run has (whatever candidate):
+ * most likely a typo, which would otherwise turn the rule into a silent skip. Tiers are checked by the
+ * policy schema, so an absent tier is only missing evidence.
+ */
+export function policyKeyProblems(analysis: Analysis, policy: GatePolicy): Problem[] {
+  const src = policySource(policy);
+  const problems: Problem[] = [];
+  for (const dimension of ["intent", "language"] as const) {
+    const known = [
+      ...new Set(analysis.candidates.flatMap((c) => c[DIMENSION_KEY[dimension]].map((g) => g.key))),
+    ].sort();
+    for (const key of Object.keys(policy.pass_rate[dimension])) {
+      if (key === "*" || known.includes(key)) continue;
+      const guess = closestGroup(dimension, key, known);
+      const pos = src ? positionOf(src, ["pass_rate", dimension, key], "key") : { line: 1, col: 1 };
+      problems.push({
+        file: src?.file ?? "gate policy",
+        ...pos,
+        message: `pass_rate.${dimension}: no trial of the run has ${dimension} \`${key}\``,
+        hint: `${guess ? `did you mean \`${guess}\`? ` : ""}the run's ${dimension === "intent" ? "intents" : "languages"}: ${listed(known) || "(none)"}`,
+      });
+    }
+  }
+  return sortProblems(problems);
+}
+
+/** A rule per gated candidate that fails while a run is incomplete (unless the policy allows it). */
+function completenessRules(analysis: Analysis, policy: GatePolicy, gated: readonly string[], notes: string[]) {
+  const incomplete = analysis.runs.filter((r) => r.status !== "complete" || r.trials < r.planned_trials);
+  if (incomplete.length === 0) return [];
+  const what = incomplete
+    .map((r) => `run ${r.run} is ${r.status}, ${r.trials} of ${r.planned_trials} planned trials recorded`)
+    .join("; ");
+  if (policy.allow_incomplete) {
+    notes.push(`Incomplete run allowed by the policy (allow_incomplete: true): ${what}.`);
+    return [];
+  }
+  return gated.map(
+    (candidate): RuleResult => ({
+      rule: "run_complete",
+      candidate,
+      label: "run complete",
+      status: "fail",
+      on: "run_status",
+      measured: null,
+      threshold: 1,
+      direction: "min",
+      margin: null,
+      detail: `${what}: finish it with \`supportbench run --resume <run-dir>\`, or set \`allow_incomplete: true\` in the policy`,
+    }),
+  );
+}
+
+/**
+ * Check every rule of the policy for every gated candidate; the build fails when any rule fails. A
+ * policy that names an intent or language no trial of the run has is bad input (an InputError).
+ */
 export function evaluateGate(
   analysis: Analysis,
   policy: GatePolicy,
   baseline: BaselineComparison | null = null,
   options: EvaluateGateOptions = {},
 ): GateResult {
+  const keyProblems = policyKeyProblems(analysis, policy);
+  if (keyProblems.length > 0) throw new InputError(keyProblems);
   const notes: string[] = [];
   const wanted = options.candidates?.length ? options.candidates : policy.candidates;
   const present = new Set(analysis.candidates.map((c) => c.candidate));
   for (const name of wanted ?? []) if (!present.has(name)) notes.push(`Candidate ${name} is not in the run.`);
   const gated = analysis.candidates.filter((c) => !wanted || wanted.includes(c.candidate));
-  const rules: RuleResult[] = [];
+  const rules: RuleResult[] = completenessRules(
+    analysis,
+    policy,
+    gated.map((c) => c.candidate),
+    notes,
+  );
   for (const c of gated) {
     const ctx: Ctx = {
       candidate: c.candidate,

@@ -29,5 +29,6 @@ export function onWords(on: RuleResult["on"], confidence: number): string {
   const level = `${Math.round(confidence * 100)}%`;
   if (on === "lower_bound") return `${level} Wilson lower bound`;
   if (on === "upper_bound") return `${level} Wilson upper bound`;
+  if (on === "run_status") return "run status";
   return on === "estimate" ? "estimate" : "paired difference";
 }

@@ -68,8 +68,13 @@ export const GatePolicy = z.strictObject({
   min_scenarios: z.number().int().min(1).optional(),
   /** Confidence of the Wilson intervals behind lower_bound / upper_bound; default 0.95. */
   confidence: z.number().gt(0).lt(1).optional(),
-  /** What a rule does when its figure has too little evidence or its group is absent. */
+  /** What a rule does when its figure has too little evidence or its tier is absent. */
   insufficient: z.enum(["skip", "fail"]).default("skip"),
+  /**
+   * A run that is not complete (interrupted, still running, or fewer trials recorded than planned)
+   * fails the gate unless this is true; then it is judged on the trials recorded, with a note.
+   */
+  allow_incomplete: z.boolean().default(false),
   pass_rate: PassRateRules.default({ tier: {}, intent: {}, language: {} }),
   /** Required hand-offs that the bot did not make, over all required hand-offs. */
   missed_escalation_rate: MaxRule.optional(),

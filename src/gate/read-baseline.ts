@@ -1,9 +1,10 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { RunsInputError, readRuns } from "../analysis/read-run.js";
 import { findRunDirs } from "../run/merge.js";
 import type { ResultLine, RunMeta } from "../run/schema.js";
 import { InputError } from "../suite/problems.js";
+import { readUtf8OrThrow } from "../suite/read-text.js";
 import { parseYaml, zodProblems } from "../suite/yaml-source.js";
 import { VERSION } from "../version.js";
 import { BASELINE_FORMAT, BaselineFile, baselineJsonSchema } from "./baseline-schema.js";
@@ -75,7 +76,7 @@ export async function loadBaseline(p: string, cwd: string): Promise<{ baseline: 
       },
     ]);
   }
-  if (!isDir) return { baseline: parseBaselineFile(readFileSync(abs, "utf8"), display), source: display };
+  if (!isDir) return { baseline: parseBaselineFile(readUtf8OrThrow(abs, display), display), source: display };
   const runs = await loadRuns([abs]);
   const created =
     runs.metas

@@ -9,14 +9,14 @@ export const RuleStatus = z.enum(["pass", "fail", "skip"]);
 export type RuleStatus = z.infer<typeof RuleStatus>;
 
 export const RuleResult = z.object({
-  /** A stable id: `pass_rate.overall`, `pass_rate.tier.3`, `pass_rate.language.de`, `missed_escalation_rate`, `error_rate`, `baseline`. */
+  /** A stable id: `pass_rate.overall`, `pass_rate.tier.3`, `pass_rate.language.de`, `missed_escalation_rate`, `error_rate`, `baseline`, `run_complete`. */
   rule: z.string(),
   candidate: z.string(),
   /** Plain words for the screen: "pass rate, tier 3". */
   label: z.string(),
   status: RuleStatus,
-  /** Which figure was read: the point estimate, a Wilson bound, or the paired difference. */
-  on: z.enum(["estimate", "lower_bound", "upper_bound", "paired_difference"]),
+  /** Which figure was read: the point estimate, a Wilson bound, the paired difference, or the run's status (`run_complete`). */
+  on: z.enum(["estimate", "lower_bound", "upper_bound", "paired_difference", "run_status"]),
   /** The figure compared with the threshold (0–1; for the baseline rule, the difference current − baseline). */
   measured: z.number().nullable(),
   /** The threshold; for the baseline rule, the drop that fails (−min_effect). */
