@@ -69,7 +69,11 @@ export const Config = z
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;
 
-/** Typed helper for supportbench.config.ts. */
+/**
+ * Typed helper for supportbench.config.ts / .mjs: `export default defineConfig({...})`. The default
+ * export may also be a promise of the config (it is awaited); a module without a default export is an
+ * input error, never an empty config.
+ */
 export function defineConfig(config: ConfigInput): ConfigInput {
   return config;
 }
