@@ -2,10 +2,9 @@ import { languageName } from "../analysis/language-names.js";
 import type { Analysis, CandidateAnalysis, Dimension, GroupRate, PassRate } from "../analysis/schema.js";
 import { wilson } from "../analysis/stats.js";
 import { didYouMean, InputError, type Problem, sortProblems } from "../suite/problems.js";
-import { positionOf } from "../suite/yaml-source.js";
+import { positionOf, type YamlSource } from "../suite/yaml-source.js";
 import { formatP, pct, points, signedPoints } from "./format.js";
 import type { GatePolicy, MaxRule, MinRule } from "./policy-schema.js";
-import { policySource } from "./read-policy.js";
 import { type BaselineComparison, GATE_RESULT_VERSION, type GateResult, type RuleResult } from "./schema.js";
 
 /** evaluateGate(): the analysis and a policy in, every rule's outcome out. Pure; the CLI does the I/O. */
@@ -15,6 +14,8 @@ export interface EvaluateGateOptions {
   candidates?: readonly string[];
   /** Said when there is no baseline comparison, e.g. "no baseline file supportbench-baseline.json yet". */
   baselineNote?: string;
+  /** The YAML the policy was read from (readGatePolicyFile), to place problems at line and column. */
+  source?: YamlSource;
 }
 
 const DIMENSION_KEY: Record<Dimension, "by_intent" | "by_language" | "by_tier"> = {
@@ -198,8 +199,7 @@ function closestGroup(dimension: Dimension, key: string, known: readonly string[
  * most likely a typo, which would otherwise turn the rule into a silent skip. Tiers are checked by the
  * policy schema, so an absent tier is only missing evidence.
  */
-export function policyKeyProblems(analysis: Analysis, policy: GatePolicy): Problem[] {
-  const src = policySource(policy);
+export function policyKeyProblems(analysis: Analysis, policy: GatePolicy, src?: YamlSource): Problem[] {
   const problems: Problem[] = [];
   for (const dimension of ["intent", "language"] as const) {
     const known = [
@@ -257,7 +257,7 @@ export function evaluateGate(
   baseline: BaselineComparison | null = null,
   options: EvaluateGateOptions = {},
 ): GateResult {
-  const keyProblems = policyKeyProblems(analysis, policy);
+  const keyProblems = policyKeyProblems(analysis, policy, options.source);
   if (keyProblems.length > 0) throw new InputError(keyProblems);
   const notes: string[] = [];
   const wanted = options.candidates?.length ? options.candidates : policy.candidates;

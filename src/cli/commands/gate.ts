@@ -6,7 +6,7 @@ import { compareWithBaseline } from "../../gate/compare-baseline.js";
 import { evaluateGate } from "../../gate/evaluate.js";
 import type { GatePolicy } from "../../gate/policy-schema.js";
 import { loadBaseline, loadRuns } from "../../gate/read-baseline.js";
-import { readGatePolicy } from "../../gate/read-policy.js";
+import { readGatePolicyFile } from "../../gate/read-policy.js";
 import { renderGateMarkdown, renderGateText } from "../../gate/render.js";
 import type { BaselineComparison } from "../../gate/schema.js";
 import { suitesOf, verdictTable } from "../../gate/verdicts.js";
@@ -52,7 +52,7 @@ export function gateCommand(program: Command, io: CliIO): void {
     .action(async (dirs: string[], o: GateFlags) => {
       const rel = (p: string) => path.relative(io.cwd, p) || p;
       const policyFile = resolveData(io.cwd, o.policy ?? "policies/gate.yaml");
-      const policy = readGatePolicy(policyFile, rel(policyFile));
+      const { policy, source } = readGatePolicyFile(policyFile, rel(policyFile));
       const runs = await loadRuns(dirs.map((d) => path.resolve(io.cwd, d)));
       for (const w of runs.warnings) io.stderr(`warning: ${w}\n`);
       if (runs.lines.length === 0) {
@@ -117,6 +117,7 @@ export function gateCommand(program: Command, io: CliIO): void {
       const result = evaluateGate(analysis, policy, comparison, {
         candidates: o.candidate.length ? o.candidate : undefined,
         baselineNote,
+        source,
       });
       io.stdout(o.json ? `${JSON.stringify(result, null, 2)}\n` : renderGateText(result, { policy: rel(policyFile) }));
       if (o.markdown) appendFileSync(path.resolve(io.cwd, o.markdown), renderGateMarkdown(result));
