@@ -226,8 +226,28 @@ describe("judge cost", () => {
     const md = renderMarkdown(analysis);
     expect(md).toContain("**Judge cost.**");
     expect(md).toContain(
-      `- synthetic-9 (\`openai:gpt-4.1\`): $0.5000 for ${judgedTrials} judged trials ($${(0.5 / judgedTrials).toFixed(4)} and ${Math.round(46_000 / judgedTrials).toLocaleString("en-US")} tokens per judged trial); 23 calls, 2 repairs, 1 failures; 40,000 tokens in, 6,000 out`,
+      `- synthetic-9 (\`openai:gpt-4.1\`): $0.5000 for ${judgedTrials} judged trials ($${(0.5 / judgedTrials).toFixed(4)} and ${Math.round(46_000 / judgedTrials).toLocaleString("en-US")} tokens per judged trial); 23 calls, 2 repairs, 1 failure; 40,000 tokens in, 6,000 out`,
     );
     expect(renderMarkdown(analyze(lines, [makeRunMeta(lines)]))).not.toContain("Judge cost");
+  });
+
+  it("says how many answers came from the call cache", () => {
+    const cachedMeta = makeRunMeta(lines, {
+      judge: "openai:gpt-4.1",
+      judge_usage: {
+        calls: 20,
+        repairs: 0,
+        failures: 0,
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_usd: 0,
+        cached_calls: 20,
+      },
+    });
+    const cached = analyze(lines, [cachedMeta], { bootstrapResamples: 100 });
+    expect(textOf(render(cached, lines, [cachedMeta]), /<tr data-run="synthetic-9"/, "tr")).toContain(
+      "20 20 from the cache 0 / 0",
+    );
+    expect(renderMarkdown(cached)).toContain("20 calls, 0 repairs, 0 failures, 20 from the cache (paid earlier)");
   });
 });

@@ -126,6 +126,8 @@ function candidateTable(a: Analysis): string {
   );
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 /** What the judge cost per run, from run.json: one line per run that records it. */
 function judgeCostLines(a: Analysis): string | null {
   const lines = a.runs.flatMap((r) => {
@@ -136,7 +138,7 @@ function judgeCostLines(a: Analysis): string | null {
         ? ` for ${u.judged_trials} judged trials (${money(u.cost_per_trial)} and ${Math.round(u.tokens_per_trial ?? 0).toLocaleString("en-US")} tokens per judged trial)`
         : " (no judged trial)";
     return [
-      `- ${mdText(r.run)}${r.judge ? ` (${mdCode(r.judge)})` : ""}: ${money(u.cost_usd)}${perTrial}; ${u.calls} calls, ${u.repairs} repairs, ${u.failures} failures; ${u.input_tokens.toLocaleString("en-US")} tokens in, ${u.output_tokens.toLocaleString("en-US")} out`,
+      `- ${mdText(r.run)}${r.judge ? ` (${mdCode(r.judge)})` : ""}: ${money(u.cost_usd)}${perTrial}; ${plural(u.calls, "call")}, ${plural(u.repairs, "repair")}, ${plural(u.failures, "failure")}${u.cached_calls ? `, ${u.cached_calls} from the cache (paid earlier)` : ""}; ${u.input_tokens.toLocaleString("en-US")} tokens in, ${u.output_tokens.toLocaleString("en-US")} out`,
     ];
   });
   return lines.length > 0 ? `**Judge cost.**\n\n${lines.join("\n")}` : null;

@@ -63,6 +63,7 @@ function judgeCost(analysis: Analysis): SafeHtml | null {
     const extras = [
       u.repairs > 0 ? `${count(u.repairs)} ${u.repairs === 1 ? "repair" : "repairs"}` : null,
       u.failures > 0 ? `${count(u.failures)} ${u.failures === 1 ? "failure" : "failures"}` : null,
+      (u.cached_calls ?? 0) > 0 ? `${count(u.cached_calls ?? 0)} from the cache` : null,
     ].filter((x): x is string => x !== null);
     return html`<tr data-run="${r.run}"><th scope="row">${r.run}</th><td>${r.judge ?? html`<span class="muted">–</span>`}</td><td class="num">${count(
       u.judged_trials,
@@ -72,7 +73,7 @@ function judgeCost(analysis: Analysis): SafeHtml | null {
       u.cost_usd,
     )}</td><td class="num">${money(u.cost_per_trial)}</td></tr>`;
   });
-  return html`<h3>Judge cost</h3><p class="lede">What the LLM judge spent grading the conversations, per run. Calls include repairs (asking again after a malformed answer); a failure is a judgement with no usable answer (malformed twice, or the call failed), whose criteria became grader errors. A judged conversation has at least one judge grade.</p><div class="table-scroll"><table class="data judge-cost"><thead><tr><th scope="col">Run</th><th scope="col">Judge</th><th scope="col">Judged conversations</th><th scope="col">Calls</th><th scope="col">Tokens in / out</th><th scope="col">Tokens per judged conversation</th><th scope="col">Cost</th><th scope="col">Cost per judged conversation</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return html`<h3>Judge cost</h3><p class="lede">What the LLM judge spent grading the conversations, per run. Calls include repairs (asking again after a malformed answer); a failure is a judgement with no usable answer (malformed twice, or the call failed), whose criteria became grader errors. Answers from the call cache were paid for by an earlier run and count no tokens or cost here. A judged conversation has at least one judge grade.</p><div class="table-scroll"><table class="data judge-cost"><thead><tr><th scope="col">Run</th><th scope="col">Judge</th><th scope="col">Judged conversations</th><th scope="col">Calls</th><th scope="col">Tokens in / out</th><th scope="col">Tokens per judged conversation</th><th scope="col">Cost</th><th scope="col">Cost per judged conversation</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 /** The cost and latency section. */
