@@ -1,8 +1,8 @@
 import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { afterEach, describe, expect, it } from "vitest";
 import { modelFamily } from "../src/providers/model-family.js";
-import { isLoopbackUrl } from "../src/providers/model-options.js";
-import { createOpenAICandidate, toOpenAIMessages } from "../src/providers/openai.js";
+import { apiKeyFor, isLoopbackUrl, isOfficialApi } from "../src/providers/model-options.js";
+import { createOpenAICandidate, OPENAI_API, toOpenAIMessages } from "../src/providers/openai.js";
 import { NetworkError, withRetries } from "../src/providers/retry.js";
 import { ProviderError } from "../src/providers/types.js";
 import { failure } from "./helpers/failure.js";
@@ -312,5 +312,23 @@ describe("openai helpers", () => {
     expect(modelFamily("o3-mini")).toBe("gpt");
     expect(modelFamily("Qwen/Qwen2.5-7B-Instruct")).toBe("qwen");
     expect(modelFamily("my-model")).toBeNull();
+  });
+  it("sends OPENAI_API_KEY only to OpenAI's own API over https", () => {
+    const env = { OPENAI_API_KEY: "sk-proj-0000000000000000", GW_KEY: "gw-0000000000" };
+    expect(isOfficialApi(undefined, OPENAI_API)).toBe(true);
+    expect(isOfficialApi("https://api.openai.com/v1", OPENAI_API)).toBe(true);
+    expect(isOfficialApi("http://api.openai.com/v1", OPENAI_API)).toBe(false);
+    expect(isOfficialApi("https://api.openai.com.evil.example/v1", OPENAI_API)).toBe(false);
+    expect(apiKeyFor({ model: "m", env }, "x", OPENAI_API)).toBe(env.OPENAI_API_KEY);
+    expect(apiKeyFor({ model: "m", baseURL: "https://api.openai.com/v1", env }, "x", OPENAI_API)).toBe(
+      env.OPENAI_API_KEY,
+    );
+    expect(() => apiKeyFor({ model: "m", baseURL: "https://gw.example.com/v1", env }, "x", OPENAI_API)).toThrow(
+      "x: no API key for the server at https://gw.example.com/v1: name the environment variable that holds its key with apiKeyEnv (OPENAI_API_KEY is sent only to api.openai.com)",
+    );
+    expect(
+      apiKeyFor({ model: "m", baseURL: "https://gw.example.com/v1", apiKeyEnv: "GW_KEY", env }, "x", OPENAI_API),
+    ).toBe(env.GW_KEY);
+    expect(apiKeyFor({ model: "m", baseURL: "http://127.0.0.1:8000/v1", env }, "x", OPENAI_API)).toBe("no-key");
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { costOf, loadPriceTable, priceOf } from "../src/providers/pricing.js";
-import { REDACTED, redact, redactDeep, secretValues } from "../src/providers/redact.js";
+import { REDACTED, redact, redactDeep, registerSecret, secretValues } from "../src/providers/redact.js";
 
 describe("pricing", () => {
   it("loads datasets/pricing.yaml with prices for common OpenAI and Anthropic models", () => {
@@ -85,6 +85,13 @@ describe("redaction", () => {
     expect(out).toContain(`api_key=${REDACTED}&lang=de`);
     expect(out).toContain("401: Incorrect API key provided");
     expect(redact("cwd /home/someone-with-a-long-name", env)).toBe("cwd /home/someone-with-a-long-name");
+  });
+
+  it("redacts a registered value whatever its variable is called, but not a short one", () => {
+    registerSecret("credential-value-4242");
+    registerSecret("acme");
+    expect(redact("got credential-value-4242 for acme", {})).toBe(`got ${REDACTED} for acme`);
+    expect(secretValues({})).toContain("credential-value-4242");
   });
 
   it("redacts nested objects without touching the original", () => {

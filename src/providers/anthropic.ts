@@ -6,11 +6,11 @@ import type {
   Tool,
 } from "@anthropic-ai/sdk/resources/messages";
 import { z } from "zod";
-import { apiKeyFor, type ModelCandidateOptions } from "./model-options.js";
+import { apiKeyFor, type ModelCandidateOptions, type OfficialApi } from "./model-options.js";
 import { handoffFromToolCalls } from "./openai.js";
 import { costOf } from "./pricing.js";
 import { redact } from "./redact.js";
-import { classifyError, errorFromStatus, NetworkError } from "./retry.js";
+import { classifyError, errorFromStatus, NetworkError, ResponseShapeError } from "./retry.js";
 import type { BotTurn, Candidate, Message, RespondRequest, ToolCall, Usage } from "./types.js";
 import { ProviderError } from "./types.js";
 
@@ -66,15 +66,19 @@ const MessageResponse = z.object({
   usage: z.object({ input_tokens: z.number(), output_tokens: z.number() }).loose(),
 });
 
+/** Anthropic's own API: the only place ANTHROPIC_API_KEY is sent unless `apiKeyEnv` names it. */
+export const ANTHROPIC_API: OfficialApi = { keyEnv: "ANTHROPIC_API_KEY", host: "api.anthropic.com" };
+
 /** Creates a candidate that talks to Anthropic's messages API through the official SDK. */
 export function createAnthropicCandidate(opts: AnthropicCandidateOptions): Candidate {
   const env = opts.env ?? process.env;
   const id = opts.id ?? `anthropic:${opts.model}`;
-  const apiKey = apiKeyFor(opts, id, "ANTHROPIC_API_KEY");
-  // An explicit key also keeps the SDK from looking for credentials in the home folder.
+  const apiKey = apiKeyFor(opts, id, ANTHROPIC_API);
+  // An explicit key also keeps the SDK from looking for credentials in the home folder, and an
+  // explicit baseURL from taking ANTHROPIC_BASE_URL, where the key chosen above was not meant to go.
   const client = new Anthropic({
     apiKey,
-    ...(opts.baseURL ? { baseURL: opts.baseURL } : {}),
+    baseURL: opts.baseURL ?? "https://api.anthropic.com",
     maxRetries: 0, // retries, with Retry-After and jitter, are withRetries'
     timeout: opts.timeoutMs ?? 600_000,
   });
@@ -110,8 +114,7 @@ export function createAnthropicCandidate(opts: AnthropicCandidateOptions): Candi
       }
       const parsed = MessageResponse.safeParse(raw);
       if (!parsed.success) {
-        throw new ProviderError(
-          "bad_response",
+        throw new ResponseShapeError(
           `${id}: the answer is not a message: ${redact(z.prettifyError(parsed.error), env)}`,
         );
       }

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { didYouMean } from "../suite/problems.js";
 import { createHttpClient, type HttpAnswer } from "./http-request.js";
 import { parseToolArguments } from "./openai.js";
-import { redact } from "./redact.js";
-import { errorFromStatus, NetworkError } from "./retry.js";
+import { redact, registerSecret } from "./redact.js";
+import { errorFromStatus, NetworkError, ResponseShapeError } from "./retry.js";
 import type { BotTurn, Candidate, Message, RespondRequest, ToolCall } from "./types.js";
 import { ProviderError } from "./types.js";
 
@@ -26,12 +27,12 @@ export const HttpBotResponseMapping = z.strictObject({
 export type HttpBotResponseMapping = z.infer<typeof HttpBotResponseMapping>;
 
 export const HttpBotOptions = z.strictObject({
-  /** May hold ${env:NAME} and, for GET bots, {{…}} placeholders (URL-encoded). */
+  /** May hold ${env:NAME} and {{…}} placeholders (URL-encoded). */
   url: z.string().min(1),
-  /** Default `http:<host><path>`. */
+  /** Default `http:<host><path>` of the URL as written (`${env:NAME}` stays a name). */
   id: z.string().min(1).optional(),
   method: z.enum(["POST", "PUT", "PATCH", "GET"]).default("POST"),
-  /** Values are text with ${env:NAME} placeholders; credentials must come from env. */
+  /** Values are text with ${env:NAME} and one-line {{…}} placeholders; credentials must come from env. */
   headers: z.record(z.string(), z.string()).default({}),
   /**
    * JSON template; strings may hold {{message}}, {{history}}, {{session_id}}, {{language}},
@@ -48,20 +49,71 @@ export type HttpBotOptions = z.input<typeof HttpBotOptions>;
 /** What a candidate built here adds: the bot runs its own tools, so its tool calls are observations. */
 export interface HttpBotCandidate extends Candidate {
   runsOwnTools: true;
+  /** `session: stateful`: the bot keeps the conversation, so a request must never be sent twice. */
+  stateful: boolean;
 }
 
 const ENV_PLACEHOLDER = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const CREDENTIAL_HEADER = /authorization|api[-_]?key|token|secret|cookie|password/i;
 
-/** Replaces ${env:NAME} placeholders; a missing variable is a config error naming it. */
+/**
+ * Replaces ${env:NAME} placeholders; a missing variable is a config error naming it. Each value is
+ * redacted from then on, whatever its variable is called.
+ */
 export function interpolateEnv(text: string, env: NodeJS.ProcessEnv, where: string): string {
   return text.replace(ENV_PLACEHOLDER, (_, name: string) => {
     const value = env[name];
     if (value === undefined || value === "") {
       throw new ProviderError("config", `${where}: the environment variable ${name} is not set`);
     }
+    registerSecret(value);
     return value;
   });
+}
+
+/** The placeholders of body and URL templates. */
+export const PLACEHOLDERS = ["message", "history", "session_id", "language", "scenario_id", "conversation_id"] as const;
+/** Headers take only one-line values: the customer's text and the history can hold line breaks. */
+const HEADER_PLACEHOLDERS = ["session_id", "language", "scenario_id", "conversation_id"] as const;
+
+/**
+ * What in a template would be sent literally: unknown placeholder names and unclosed `{{`, each
+ * named with where it is (`body.text`, `headers.X-Session`, `url`) and the likely intended name.
+ */
+export function templateProblems(template: unknown, where: string, known: readonly string[] = PLACEHOLDERS): string[] {
+  if (typeof template === "string") return stringProblems(template, where, known);
+  if (Array.isArray(template)) return template.flatMap((item, i) => templateProblems(item, `${where}[${i}]`, known));
+  if (template && typeof template === "object") {
+    return Object.entries(template).flatMap(([key, item]) => templateProblems(item, `${where}.${key}`, known));
+  }
+  return [];
+}
+
+function stringProblems(text: string, where: string, known: readonly string[]): string[] {
+  const problems: string[] = [];
+  let at = text.indexOf("{{");
+  while (at >= 0) {
+    const close = text.indexOf("}}", at + 2);
+    const next = text.indexOf("{{", at + 2);
+    if (close < 0 || (next >= 0 && next < close)) {
+      const shown = text.slice(at, next >= 0 ? next : undefined).slice(0, 40);
+      problems.push(`unclosed placeholder \`${shown}\` in ${where}; close it with \`}}\``);
+      at = next;
+      continue;
+    }
+    const name = text.slice(at + 2, close).trim();
+    if (!known.includes(name)) {
+      const whole = text.slice(at, close + 2);
+      const guess = didYouMean(name, known);
+      problems.push(
+        (PLACEHOLDERS as readonly string[]).includes(name)
+          ? `\`${whole}\` cannot go in ${where} (it can hold line breaks)`
+          : `unknown placeholder \`${whole}\` in ${where}${guess ? `; did you mean \`{{${guess}}}\`?` : ""}`,
+      );
+    }
+    at = text.indexOf("{{", close + 2);
+  }
+  return problems;
 }
 
 /** The value at a dot path ("a.b.0.c" or "a.b[0].c"); undefined when any step is missing. */
@@ -124,13 +176,29 @@ export function renderTemplate(
   return template;
 }
 
-function defaultId(url: string, where: string): string {
+/** Refuses a URL that is not http(s) once its placeholders are filled. */
+function checkUrl(url: string, where: string): void {
+  let protocol: string;
   try {
-    const u = new URL(url.replace(/\{\{[^}]*\}\}/g, "x"));
-    return `http:${u.host}${u.pathname}`;
+    protocol = new URL(url.replace(/\{\{[^}]*\}\}/g, "x")).protocol;
   } catch {
     throw new ProviderError("config", `${where}: not a URL`);
   }
+  if (protocol !== "http:" && protocol !== "https:") {
+    throw new ProviderError("config", `${where}: not an http:// or https:// URL`);
+  }
+}
+
+/**
+ * `http:<host><path>` of the URL as written: a `${env:NAME}` in it stays the placeholder, since
+ * the id is printed and stored everywhere (terminal, results, reports) and the value may be a secret.
+ */
+function defaultId(rawUrl: string): string {
+  const rest = rawUrl.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/[?#][\s\S]*$/, "");
+  const slash = rest.indexOf("/");
+  const authority = slash < 0 ? rest : rest.slice(0, slash);
+  const host = authority.slice(authority.lastIndexOf("@") + 1);
+  return `http:${host}${slash < 0 ? "/" : rest.slice(slash)}`;
 }
 
 function defaultBody(session: "stateful" | "history"): unknown {
@@ -141,14 +209,12 @@ function defaultBody(session: "stateful" | "history"): unknown {
 
 function readToolCalls(value: unknown, id: string): ToolCall[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value))
-    throw new ProviderError("bad_response", `${id}: the tool calls path does not lead to a list`);
+  if (!Array.isArray(value)) throw new ResponseShapeError(`${id}: the tool calls path does not lead to a list`);
   return value.map((item, i) => {
     const call = (item && typeof item === "object" ? item : {}) as Record<string, unknown>;
     const fn = (call.function && typeof call.function === "object" ? call.function : {}) as Record<string, unknown>;
     const name = call.name ?? call.tool ?? fn.name;
-    if (typeof name !== "string" || name === "")
-      throw new ProviderError("bad_response", `${id}: tool call #${i} has no name`);
+    if (typeof name !== "string" || name === "") throw new ResponseShapeError(`${id}: tool call #${i} has no name`);
     const rawArgs = call.args ?? call.arguments ?? call.input ?? call.parameters ?? fn.arguments ?? {};
     return {
       id: typeof call.id === "string" ? call.id : `${name}-${i}`,
@@ -171,7 +237,23 @@ export function createHttpBotCandidate(
   const opts = parsedOptions.data;
   const where = `http bot ${redact(opts.url, env)}`;
   const url = interpolateEnv(opts.url, env, where);
-  const id = opts.id ?? defaultId(url, where);
+  checkUrl(url, where);
+  const id = opts.id ?? defaultId(opts.url);
+  const bodyTemplate = opts.body ?? defaultBody(opts.session);
+  // A misspelt or unclosed placeholder would be sent as it is, and the run would pass.
+  const headerProblems = Object.entries(opts.headers).flatMap(([name, value]) =>
+    templateProblems(value, `headers.${name}`, HEADER_PLACEHOLDERS),
+  );
+  const problems = [
+    ...templateProblems(opts.url, "url"),
+    ...headerProblems,
+    ...(opts.method !== "GET" ? templateProblems(bodyTemplate, "body") : []),
+  ];
+  if (problems.length > 0) {
+    const list = (names: readonly string[]) => names.map((k) => `{{${k}}}`).join(", ");
+    const inHeaders = headerProblems.length > 0 ? ` (headers: ${list(HEADER_PLACEHOLDERS)})` : "";
+    throw new ProviderError("config", `${id}: ${problems.join("; ")}; known: ${list(PLACEHOLDERS)}${inHeaders}`);
+  }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(opts.headers)) {
     if (CREDENTIAL_HEADER.test(name) && !value.includes("${env:")) {
@@ -184,13 +266,15 @@ export function createHttpBotCandidate(
   }
   if (opts.method !== "GET") headers["content-type"] ??= "application/json";
   headers.accept ??= "application/json";
-  const bodyTemplate = opts.body ?? defaultBody(opts.session);
+  const templatedHeaders = Object.entries(headers).filter(([, value]) => value.includes("{{"));
   const mapping = opts.response;
   // Session ids issued by the bot, per conversation; dropped when the conversation ends.
   const issuedSessions = new Map<string, string>();
   const client = createHttpClient();
   const fail = (kind: ProviderError["kind"], message: string) =>
     new ProviderError(kind, redact(`${id}: ${message}`, env));
+  // The answer arrived whole but the mapping finds nothing there: the same answer would come again.
+  const misfit = (message: string) => new ResponseShapeError(redact(`${id}: ${message}`, env));
 
   async function respond(req: RespondRequest): Promise<BotTurn> {
     const conversation = req.context.sessionId ?? req.context.conversationId;
@@ -205,10 +289,17 @@ export function createHttpBotCandidate(
     };
     const target = String(renderTemplate(url, vars, encodeURIComponent));
     const body = opts.method !== "GET" ? JSON.stringify(renderTemplate(bodyTemplate, vars)) : undefined;
+    const sent =
+      templatedHeaders.length === 0
+        ? headers
+        : {
+            ...headers,
+            ...Object.fromEntries(templatedHeaders.map(([name, value]) => [name, String(renderTemplate(value, vars))])),
+          };
 
     let res: HttpAnswer;
     try {
-      res = await client.request(target, { method: opts.method, headers, body, signal: req.signal });
+      res = await client.request(target, { method: opts.method, headers: sent, body, signal: req.signal });
     } catch (err) {
       if (req.signal.aborted) throw req.signal.reason;
       const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
@@ -230,7 +321,7 @@ export function createHttpBotCandidate(
     if (typeof reply === "string") {
       if (reply !== "") turn.text = reply;
     } else if (reply !== undefined && reply !== null) {
-      throw fail("bad_response", `the reply at "${mapping.text}" is not text`);
+      throw misfit(`the reply at "${mapping.text}" is not text`);
     }
     for (const [field, path] of [
       ["handoff", mapping.handoff],
@@ -255,7 +346,7 @@ export function createHttpBotCandidate(
       if (calls.length > 0) turn.toolCalls = calls;
     }
     if (turn.text === undefined && !turn.handoff && !turn.end && !turn.toolCalls) {
-      throw fail("bad_response", `no reply text at "${mapping.text}"`);
+      throw misfit(`no reply text at "${mapping.text}"`);
     }
     if (mapping.sessionId) {
       const issued = getPath(json, mapping.sessionId);
@@ -265,5 +356,11 @@ export function createHttpBotCandidate(
     return turn;
   }
 
-  return { id, runsOwnTools: true, respond, close: async () => client.close() };
+  return {
+    id,
+    runsOwnTools: true,
+    stateful: opts.session === "stateful",
+    respond,
+    close: async () => client.close(),
+  };
 }

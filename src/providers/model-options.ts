@@ -1,5 +1,5 @@
 import type { PriceTable } from "./pricing.js";
-import { redact } from "./redact.js";
+import { redact, registerSecret } from "./redact.js";
 import { ProviderError } from "./types.js";
 
 /** What every model provider driven through an official SDK (openai, anthropic) is configured with. */
@@ -11,7 +11,7 @@ export interface ModelCandidateOptions {
   baseURL?: string;
   /** The env var holding the key (default the provider's own); keys never come from config files. */
   apiKeyEnv?: string;
-  /** Run without a key; default true only for a loopback baseURL with no apiKeyEnv given. */
+  /** Run without a key (a placeholder is sent); default true only for a loopback baseURL with no apiKeyEnv given. */
   apiKeyOptional?: boolean;
   /** Replaces the system prompt of each request (the domain policy), when set. */
   system?: string;
@@ -37,22 +37,51 @@ export function isLoopbackUrl(url: string): boolean {
   }
 }
 
+/** What a server that needs no key gets: the SDKs refuse to run without one. */
+export const NO_KEY = "no-key";
+
+/** A provider's own API: where its default key variable may be sent. */
+export interface OfficialApi {
+  /** The provider's key variable, e.g. OPENAI_API_KEY. */
+  keyEnv: string;
+  /** Its API host, e.g. api.openai.com; the default key goes only there, over https. */
+  host: string;
+}
+
+/** True when the requests go to the provider's own API: no baseURL, or https on its host. */
+export function isOfficialApi(baseURL: string | undefined, api: OfficialApi): boolean {
+  if (baseURL === undefined) return true;
+  try {
+    const url = new URL(baseURL);
+    return url.protocol === "https:" && url.hostname === api.host;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * The API key from the environment, or a placeholder where none is needed (a local server: the
- * SDKs refuse to run without one); a missing key anywhere else is a config error naming the variable.
+ * The API key to send, by where the requests go: the provider's own API gets the provider's
+ * variable (or `apiKeyEnv`); any other server only the variable `apiKeyEnv` names, so a key for
+ * OpenAI never reaches a gateway by default; a server on this machine without `apiKeyEnv` gets a
+ * placeholder (the SDKs refuse to run without a key). A missing key is a config error naming what to set.
  */
-export function apiKeyFor(opts: ModelCandidateOptions, id: string, defaultEnv: string): string {
+export function apiKeyFor(opts: ModelCandidateOptions, id: string, api: OfficialApi): string {
   const env = opts.env ?? process.env;
-  const keyEnv = opts.apiKeyEnv ?? defaultEnv;
-  const key = env[keyEnv];
-  if (key) return key;
-  const optional =
-    opts.apiKeyOptional ?? (opts.baseURL !== undefined && opts.apiKeyEnv === undefined && isLoopbackUrl(opts.baseURL));
-  if (!optional) {
+  const official = isOfficialApi(opts.baseURL, api);
+  const keyEnv = opts.apiKeyEnv ?? (official ? api.keyEnv : undefined);
+  if (keyEnv === undefined) {
+    if (opts.apiKeyOptional ?? (opts.baseURL !== undefined && isLoopbackUrl(opts.baseURL))) return NO_KEY;
     throw new ProviderError(
       "config",
-      `${id}: no API key: set the environment variable ${keyEnv}${opts.baseURL ? `, or mark the key optional for a server at ${redact(opts.baseURL, env)} that needs none` : ""}`,
+      `${id}: no API key for the server at ${redact(opts.baseURL ?? "", env)}: name the environment variable that holds its key with apiKeyEnv (${api.keyEnv} is sent only to ${api.host})`,
     );
   }
-  return "no-key";
+  const key = env[keyEnv];
+  if (key) {
+    // Whatever the variable is called, its value is a secret from now on.
+    registerSecret(key);
+    return key;
+  }
+  if (opts.apiKeyOptional) return NO_KEY;
+  throw new ProviderError("config", `${id}: no API key: set the environment variable ${keyEnv}`);
 }

@@ -7,10 +7,10 @@ import type {
 } from "openai/resources/chat/completions";
 import { z } from "zod";
 import { modelFamily } from "./model-family.js";
-import { apiKeyFor, type ModelCandidateOptions } from "./model-options.js";
+import { apiKeyFor, isOfficialApi, type ModelCandidateOptions, type OfficialApi } from "./model-options.js";
 import { costOf } from "./pricing.js";
 import { redact } from "./redact.js";
-import { classifyError, errorFromStatus, NetworkError } from "./retry.js";
+import { classifyError, errorFromStatus, NetworkError, ResponseShapeError } from "./retry.js";
 import type { BotTurn, Candidate, Handoff, Message, RespondRequest, ToolCall, Usage } from "./types.js";
 import { ProviderError } from "./types.js";
 
@@ -93,18 +93,24 @@ const Completion = z.object({
   usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }).nullable().optional(),
 });
 
+/** OpenAI's own API: the only place OPENAI_API_KEY is sent unless `apiKeyEnv` names it. */
+export const OPENAI_API: OfficialApi = { keyEnv: "OPENAI_API_KEY", host: "api.openai.com" };
+
 /** Creates a candidate that talks to an OpenAI(-compatible) chat completions endpoint through the official SDK. */
 export function createOpenAICandidate(opts: OpenAICandidateOptions): Candidate {
   const env = opts.env ?? process.env;
   const id = opts.id ?? `openai:${opts.model}`;
-  const apiKey = apiKeyFor(opts, id, "OPENAI_API_KEY");
+  const apiKey = apiKeyFor(opts, id, OPENAI_API);
+  const official = isOfficialApi(opts.baseURL, OPENAI_API);
   const client = new OpenAI({
     apiKey,
     baseURL: opts.baseURL ?? "https://api.openai.com/v1",
+    // The SDK would send OPENAI_ORG_ID and OPENAI_PROJECT_ID as headers to any server.
+    ...(official ? {} : { organization: null, project: null }),
     maxRetries: 0, // retries, with Retry-After and jitter, are withRetries'
     timeout: opts.timeoutMs ?? 600_000,
   });
-  const maxTokensField = opts.maxTokensField ?? (opts.baseURL ? "max_tokens" : "max_completion_tokens");
+  const maxTokensField = opts.maxTokensField ?? (official ? "max_completion_tokens" : "max_tokens");
 
   function params(req: RespondRequest) {
     const tools: ChatCompletionTool[] = req.tools.map((t) => ({
@@ -159,8 +165,7 @@ export function createOpenAICandidate(opts: OpenAICandidateOptions): Candidate {
     const raw: unknown = await client.chat.completions.create(body, { signal: req.signal });
     const parsed = Completion.safeParse(raw);
     if (!parsed.success) {
-      throw new ProviderError(
-        "bad_response",
+      throw new ResponseShapeError(
         `${id}: the answer is not a chat completion: ${redact(z.prettifyError(parsed.error), env)}`,
       );
     }

@@ -18,16 +18,28 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   [/\b((?:api[_-]?key|access[_-]?token|token|secret|key)=)[^&\s"']+/gi, `$1${REDACTED}`],
 ];
 
-/** The secret values found in an environment, longest first so overlapping values redact whole. */
+/**
+ * Values a provider read from a variable it was told holds a secret (`apiKeyEnv`, `${env:NAME}` of an
+ * HTTP bot), whatever that variable is called. Process-wide, because a key read once may turn up in
+ * any later message, results line or cache entry; it only ever grows.
+ */
+const registered = new Set<string>();
+
+/** Redacts this value from now on, wherever `redact` runs (values under 8 characters are not). */
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= MIN_SECRET_LENGTH) registered.add(value);
+}
+
+/** The secret values found in an environment, plus the registered ones, longest first so overlapping values redact whole. */
 export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
-  const values = new Set<string>();
+  const values = new Set<string>(registered);
   for (const [name, value] of Object.entries(env)) {
     if (value && value.length >= MIN_SECRET_LENGTH && SECRET_NAME.test(name)) values.add(value);
   }
   return [...values].sort((a, b) => b.length - a.length);
 }
 
-/** Replaces secrets (env values of *_KEY/*_TOKEN/*_SECRET vars and key-like patterns) in a string. */
+/** Replaces secrets (registered values, env values of *_KEY/*_TOKEN/*_SECRET vars, key-like patterns) in a string. */
 export function redact(text: string, env: NodeJS.ProcessEnv = process.env): string {
   let out = text;
   for (const value of secretValues(env)) out = out.split(value).join(REDACTED);

@@ -12,6 +12,17 @@ export class NetworkError extends ProviderError {
   }
 }
 
+/**
+ * An answer that arrived whole but lacks what it must hold (a response mapping that leads nowhere,
+ * a JSON body of the wrong shape): deterministic, so another try would only repeat it.
+ */
+export class ResponseShapeError extends ProviderError {
+  constructor(message: string) {
+    super("bad_response", message);
+    this.name = "ResponseShapeError";
+  }
+}
+
 /** Something that has response headers: a fetch Headers object or a plain record. */
 export type HeaderSource = Headers | Record<string, string | string[] | undefined> | null | undefined;
 
@@ -70,21 +81,40 @@ const NETWORK_CODES = new Set([
   "UND_ERR_BODY_TIMEOUT",
 ]);
 
-function errorCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+/** Failures to connect at all: the request certainly never reached the server. */
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+function errorCode(err: unknown, codes: ReadonlySet<string> = NETWORK_CODES): string | undefined {
+  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 8; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && NETWORK_CODES.has(code)) return code;
+    if (typeof code === "string" && codes.has(code)) return code;
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
 }
 
+/** True when the request certainly never reached the server (refused, unknown host, unreachable). */
+export function neverSent(err: ProviderError): boolean {
+  return err instanceof NetworkError && errorCode(err, NOT_SENT_CODES) !== undefined;
+}
+
+/** A copy of a ProviderError with another message, of the same class. */
+function withMessage(err: ProviderError, message: string): ProviderError {
+  if (err instanceof NetworkError) return new NetworkError(message);
+  if (err instanceof ResponseShapeError) return new ResponseShapeError(message);
+  return new ProviderError(err.kind, message, err.retryAfterMs, err.status);
+}
+
 /** Turns any failure of a candidate into a ProviderError with a redacted message. */
 export function classifyError(err: unknown, label = "candidate"): ProviderError {
-  if (err instanceof ProviderError) {
-    if (err instanceof NetworkError) return withCause(new NetworkError(redact(err.message)), err);
-    return withCause(new ProviderError(err.kind, redact(err.message), err.retryAfterMs, err.status), err);
-  }
+  if (err instanceof ProviderError) return withCause(withMessage(err, redact(err.message)), err);
   const message = redact(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
   if (err instanceof SyntaxError) return withCause(new ProviderError("bad_response", `${label}: ${message}`), err);
   const code = errorCode(err);
@@ -99,15 +129,19 @@ function withCause<E extends Error>(error: E, cause: unknown): E {
   return error;
 }
 
-/** Whether another attempt can help: never for config errors or for 4xx answers other than 408/409/425/429. */
+/**
+ * Whether another attempt can help: never for config errors, 4xx answers other than 408/409/425/429,
+ * or an answer of the wrong shape.
+ */
 export function isRetryable(err: ProviderError): boolean {
   switch (err.kind) {
     case "config":
       return false;
     case "timeout":
     case "rate_limit":
-    case "bad_response":
       return true;
+    case "bad_response":
+      return !(err instanceof ResponseShapeError);
     case "candidate_error":
       if (err instanceof NetworkError) return true;
       return err.status !== undefined && (err.status >= 500 || [408, 409, 425].includes(err.status));
@@ -131,6 +165,17 @@ export interface RetryOptions {
   random?: () => number;
   /** Told about every retry, e.g. for the progress line. */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * The candidate keeps state between calls (an HTTP bot with `session: stateful`): a request that
+   * may have reached it is never sent again, or it would see the customer's message twice. Only a
+   * request that never left (connection refused, unknown host) and a 429 are retried.
+   */
+  stateful?: boolean;
+}
+
+/** Whether a failed request of a stateful candidate may be sent again: only when the server cannot have acted on it. */
+export function isRepeatableForStatefulBot(err: ProviderError): boolean {
+  return err.kind === "rate_limit" || neverSent(err);
 }
 
 export interface RetryEvent {
@@ -183,6 +228,15 @@ export function withRetries<C extends Candidate>(candidate: C, options: RetryOpt
         if (req.signal.aborted) throw req.signal.reason;
         error = classifyError(err, candidate.id);
       }
+      if (isRetryable(error) && options.stateful && !isRepeatableForStatefulBot(error)) {
+        throw finalError(
+          withCause(
+            withMessage(error, `${error.message} (not retried: the bot keeps state and may have received the request)`),
+            error.cause ?? error,
+          ),
+          attempt,
+        );
+      }
       if (!isRetryable(error) || attempt > retries) throw finalError(error, attempt);
       if (error.retryAfterMs !== undefined && error.retryAfterMs > maxRetryAfterMs) {
         throw finalError(
@@ -209,16 +263,7 @@ export function withRetries<C extends Candidate>(candidate: C, options: RetryOpt
 
 function finalError(error: ProviderError, attempts: number): ProviderError {
   if (attempts <= 1) return error;
-  const out =
-    error instanceof NetworkError
-      ? new NetworkError(`${error.message} (after ${attempts} attempts)`)
-      : new ProviderError(
-          error.kind,
-          `${error.message} (after ${attempts} attempts)`,
-          error.retryAfterMs,
-          error.status,
-        );
-  return withCause(out, error.cause ?? error);
+  return withCause(withMessage(error, `${error.message} (after ${attempts} attempts)`), error.cause ?? error);
 }
 
 /** One call under its own timeout; stops waiting even for a candidate that ignores its signal. */
