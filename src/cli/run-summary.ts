@@ -73,7 +73,7 @@ export function judgeSpendLine(usage: JudgeUsage, judged: number): string {
   const per = judged > 0 ? Math.round((usage.input_tokens + usage.output_tokens) / judged) : null;
   const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
   return (
-    `judge: ${plural(usage.calls, "call")} (${plural(usage.repairs, "repair")}, ${plural(usage.failures, "failure")}), ` +
+    `judge: ${plural(usage.calls, "call")} (${usage.cached_calls ? `${usage.cached_calls.toLocaleString("en-US")} cached, ` : ""}${plural(usage.repairs, "repair")}, ${plural(usage.failures, "failure")}), ` +
     `${tok(usage.input_tokens)} tokens in / ${tok(usage.output_tokens)} out, $${usage.cost_usd.toFixed(2)}` +
     (per === null ? " — no conversation judged" : ` — ${per.toLocaleString("en-US")} tokens a judged conversation`)
   );
