@@ -36,11 +36,13 @@ describe("a cached re-run through `supportbench run`", () => {
   let server: OpenAITestServer;
   let project: Project;
   let changed = false;
+  let stdout = "";
 
   async function run(...flags: string[]): Promise<ResultLine[]> {
     const r = await runCli(["run", "--no-report", ...flags], { cwd: project.dir });
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
+    stdout = r.stdout;
     return readResults(runDirFrom(r.stdout, project.dir));
   }
 
@@ -72,9 +74,11 @@ describe("a cached re-run through `supportbench run`", () => {
     expect(first.reduce((a, l) => a + l.usage.cost_usd, 0)).toBeGreaterThan(0);
     expect(new Set(first.map((l) => l.verdict))).toEqual(new Set(["pass", "fail"]));
 
+    expect(stdout).not.toMatch(/from the cache/);
     changed = true;
     const second = await run();
     expect(server.stats.requests).toBe(calls);
+    expect(stdout).toContain(`${CANDIDATE}: ${calls} of ${calls} calls answered from the cache`);
     const before = byKey(first);
     expect(second).toHaveLength(first.length);
     for (const l of second) {

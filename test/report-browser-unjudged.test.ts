@@ -49,14 +49,14 @@ describe.skipIf(!available && !required)("not-judged grades in the trial view", 
     await page.waitForSelector("#trial-dialog[open]", { timeout: 15_000 });
     const read = (criterion: string) =>
       page.$eval(`#trial-grades .grade[data-criterion="${criterion}"]`, (g) => ({
-        tags: [...g.querySelectorAll(".grade-head .tag")].map((t) => t.textContent ?? ""),
+        tags: Array.from(g.querySelectorAll(".grade-head .tag")).map((t) => t.textContent ?? ""),
         figure: g.querySelector(".n")?.textContent ?? "",
       }));
     for (const criterion of ["rubric", "forbidden"]) {
       // The deterministic forbidden grader shares the name: read the not-judged one by its tag.
       const shown = await page.$$eval(`#trial-grades .grade[data-criterion="${criterion}"]`, (gs) =>
         gs.map((g) => ({
-          tags: [...g.querySelectorAll(".grade-head .tag")].map((t) => t.textContent ?? ""),
+          tags: Array.from(g.querySelectorAll(".grade-head .tag")).map((t) => t.textContent ?? ""),
           figure: g.querySelector(".n")?.textContent ?? "",
         })),
       );

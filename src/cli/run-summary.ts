@@ -6,13 +6,33 @@ import { pct, table } from "./io.js";
 export class RunSummary {
   private readonly rows = new Map<
     string,
-    { n: number; pass: number; error: number; tiers: number[][]; missed: number; needless: number; cost: number }
+    {
+      n: number;
+      pass: number;
+      error: number;
+      tiers: number[][];
+      missed: number;
+      needless: number;
+      cost: number;
+      calls: number;
+      cached: number;
+    }
   >();
 
   add(line: ResultLine): void {
     let r = this.rows.get(line.candidate);
     if (!r) {
-      r = { n: 0, pass: 0, error: 0, tiers: [0, 1, 2].map(() => [0, 0]), missed: 0, needless: 0, cost: 0 };
+      r = {
+        n: 0,
+        pass: 0,
+        error: 0,
+        tiers: [0, 1, 2].map(() => [0, 0]),
+        missed: 0,
+        needless: 0,
+        cost: 0,
+        calls: 0,
+        cached: 0,
+      };
       this.rows.set(line.candidate, r);
     }
     r.n++;
@@ -24,6 +44,8 @@ export class RunSummary {
     if (line.escalation === "missed" || line.escalation === "late") r.missed++;
     if (line.escalation === "needless") r.needless++;
     r.cost += line.usage.cost_usd;
+    r.calls += line.usage.calls;
+    r.cached += line.usage.cached_calls;
   }
 
   render(): string {
@@ -51,7 +73,15 @@ export class RunSummary {
       String(r.error),
       `$${r.cost.toFixed(2)}`,
     ]);
-    return table([head, ...body]);
+    // Cached answers keep the price they were bought at, so the column describes the bot; say
+    // how much of it was not paid this time.
+    const notes = [...this.rows.entries()]
+      .filter(([, r]) => r.cached > 0)
+      .map(
+        ([id, r]) =>
+          `${id}: ${r.cached} of ${r.calls} calls answered from the cache (cost: their price, paid by an earlier run)`,
+      );
+    return [table([head, ...body]), ...notes].join("\n");
   }
 }
 
