@@ -83,6 +83,9 @@ describe("HTTP bot templates", () => {
         "known: {{message}}, {{history}}, {{session_id}}, {{language}}, {{scenario_id}}, {{conversation_id}}\n",
     );
     expect(r.stderr).not.toContain("body.history");
+    // The bot is named once: by the id the provider gave it, not also by its spec.
+    const host = new URL(bot.url).host;
+    expect(r.stderr).toContain(`candidate http:${host}/chat/{{scenaro_id}}: unknown placeholder`);
     expect(bot.stats.requests).toBe(0);
   });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { didYouMean } from "../suite/problems.js";
+import { httpBotId } from "./http-bot-id.js";
 import { createHttpClient, type HttpAnswer } from "./http-request.js";
 import { parseToolArguments } from "./openai.js";
 import { redact, registerSecret } from "./redact.js";
@@ -189,18 +190,6 @@ function checkUrl(url: string, where: string): void {
   }
 }
 
-/**
- * `http:<host><path>` of the URL as written: a `${env:NAME}` in it stays the placeholder, since
- * the id is printed and stored everywhere (terminal, results, reports) and the value may be a secret.
- */
-function defaultId(rawUrl: string): string {
-  const rest = rawUrl.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/[?#][\s\S]*$/, "");
-  const slash = rest.indexOf("/");
-  const authority = slash < 0 ? rest : rest.slice(0, slash);
-  const host = authority.slice(authority.lastIndexOf("@") + 1);
-  return `http:${host}${slash < 0 ? "/" : rest.slice(slash)}`;
-}
-
 function defaultBody(session: "stateful" | "history"): unknown {
   return session === "stateful"
     ? { session_id: "{{session_id}}", message: "{{message}}", language: "{{language}}" }
@@ -238,7 +227,7 @@ export function createHttpBotCandidate(
   const where = `http bot ${redact(opts.url, env)}`;
   const url = interpolateEnv(opts.url, env, where);
   checkUrl(url, where);
-  const id = opts.id ?? defaultId(opts.url);
+  const id = opts.id ?? httpBotId(opts.url);
   const bodyTemplate = opts.body ?? defaultBody(opts.session);
   // A misspelt or unclosed placeholder would be sent as it is, and the run would pass.
   const headerProblems = Object.entries(opts.headers).flatMap(([name, value]) =>

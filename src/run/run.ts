@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import type { ProviderEntry } from "../config/schema.js";
 import type { AsyncGrader, Grader } from "../graders/types.js";
+import { httpBotId } from "../providers/http-bot-id.js";
 import { loadPriceTable } from "../providers/pricing.js";
 import { createProvider, normalizeEntry, type ProviderContext, type ResolvedProvider } from "../providers/registry.js";
 import type { ReplayCandidate } from "../providers/replay.js";
@@ -88,7 +89,9 @@ export function providerProblem(err: unknown, entry: ProviderEntry, where: Where
   if (!(err instanceof ProviderError)) throw err;
   const e = normalizeEntry(entry);
   const name = e.id ?? e.provider;
-  const message = err.message.startsWith(`${name}:`) ? err.message : `${name}: ${err.message}`;
+  // The provider may have named the candidate itself (an HTTP bot by its default id).
+  const names = [name, ...(/^https?:\/\//.test(e.provider) && !e.id ? [httpBotId(e.provider)] : [])];
+  const message = names.some((n) => err.message.startsWith(`${n}:`)) ? err.message : `${name}: ${err.message}`;
   throw new InputError([
     {
       ...where,
