@@ -99,9 +99,23 @@ describe("withRetries", () => {
     const turn = await withRetries(bot, { retries: 3, baseDelayMs: 100, random: () => 0.5, sleep }).respond(
       makeRequest([user("x")]),
     );
-    expect(turn).toEqual({ text: "ok" });
+    expect(turn).toMatchObject({ text: "ok" });
     expect(bot.calls).toBe(3);
     expect(waits).toEqual([50, 100]);
+  });
+
+  it("after a retry, the bot's time is the attempt that answered, not the waits before it", async () => {
+    const quick: BotTurn = { text: "ok", usage: { inputTokens: 10, outputTokens: 2 } };
+    const bot = scripted([errorFromStatus(429, "slow down", { "retry-after": "1" }), quick]);
+    const waited = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    const started = performance.now();
+    const turn = await withRetries(bot, { retries: 2, sleep: waited }).respond(makeRequest([user("x")]));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(990);
+    expect(turn).toMatchObject({ text: "ok", usage: { inputTokens: 10, outputTokens: 2 } });
+    expect(turn.usage?.latencyMs).toBeLessThan(500);
+    // Without a retry nothing is added: the engine's own clock times the call.
+    const once = await withRetries(scripted([quick]), { retries: 2 }).respond(makeRequest([user("x")]));
+    expect(once).toEqual(quick);
   });
 
   it("never retries config errors or a plain 4xx", async () => {

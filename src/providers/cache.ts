@@ -149,13 +149,15 @@ export function withCache<C extends Candidate>(candidate: C, options: CacheOptio
       return turn;
     }
     // The call's own time, without the disk work below, is what a replay will report too.
-    const timed: BotTurn = turn.usage ? { ...turn, usage: { ...turn.usage, latencyMs: elapsed } } : turn;
+    const timed: BotTurn = turn.usage
+      ? { ...turn, usage: { ...turn.usage, latencyMs: turn.usage.latencyMs ?? elapsed } }
+      : turn;
     const entry = {
       v: CACHE_VERSION,
       key,
       candidate: candidate.id,
       created: new Date().toISOString(),
-      elapsed_ms: elapsed,
+      elapsed_ms: timed.usage?.latencyMs ?? elapsed,
       turn,
     };
     try {

@@ -222,7 +222,11 @@ export function withRetries<C extends Candidate>(candidate: C, options: RetryOpt
     for (let attempt = 1; ; attempt++) {
       let error: ProviderError;
       try {
-        return await attemptOnce(candidate, req, timeoutMs);
+        const started = performance.now();
+        const turn = await attemptOnce(candidate, req, timeoutMs);
+        // After a retry, the bot's time is the attempt that answered, not the failed attempts
+        // and the waits between them (a 429's Retry-After is not the bot being slow).
+        return attempt === 1 ? turn : withLatency(turn, Math.round(performance.now() - started));
       } catch (err) {
         // Cancellation by the caller (Ctrl-C) is not a failure of the candidate.
         if (req.signal.aborted) throw req.signal.reason;
@@ -259,6 +263,10 @@ export function withRetries<C extends Candidate>(candidate: C, options: RetryOpt
   const wrapped: C = { ...candidate, respond };
   if (candidate.close) wrapped.close = () => candidate.close?.() ?? Promise.resolve();
   return wrapped;
+}
+
+function withLatency(turn: BotTurn, latencyMs: number): BotTurn {
+  return { ...turn, usage: { ...(turn.usage ?? { inputTokens: 0, outputTokens: 0 }), latencyMs } };
 }
 
 function finalError(error: ProviderError, attempts: number): ProviderError {

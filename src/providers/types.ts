@@ -29,9 +29,10 @@ export const Usage = z.object({
   /** Answered from the on-disk cache: no call was made now. */
   cached: z.boolean().optional(),
   /**
-   * How long the call itself took, set by the call cache: on a fresh answer without the cache's
-   * own disk work, on a replayed one as when it was made; latency figures then do not depend on
-   * the cache.
+   * How long the call itself took, when a wrapper knows better than the engine's clock: after
+   * retries, the attempt that answered (not the failed ones and the waits); from the call cache,
+   * the call without the cache's disk work, or on a replay the time it took when it was made.
+   * Latency figures then depend on neither retries nor the cache.
    */
   latencyMs: z.number().min(0).optional(),
 });
