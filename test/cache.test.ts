@@ -12,6 +12,7 @@ import {
   VAGUE_REPLY,
 } from "./fixtures/executor/project.js";
 import { runCli } from "./helpers/cli.js";
+import { judgeAnswer } from "./helpers/judge-answer.js";
 import { type OpenAITestServer, startOpenAIServer } from "./servers/openai-server.js";
 
 /**
@@ -116,23 +117,7 @@ describe("the judge through the call cache", () => {
 
   beforeAll(async () => {
     bot = await startOpenAIServer({ script: () => ({ content: GOOD_REPLY }) });
-    judgeServer = await startOpenAIServer({
-      script: (body) => {
-        const tool = body.tools?.[0];
-        const grades = (tool?.type === "function" ? tool.function.parameters : {}) as {
-          properties: { grades: { properties: Record<string, { properties: Record<string, unknown> }> } };
-        };
-        const answer = Object.fromEntries(
-          Object.entries(grades.properties.grades.properties).map(([name, schema]) => [
-            name,
-            "score" in schema.properties
-              ? { reason: "fine", score: 4, evidence: [] }
-              : { reason: "fine", answer: "yes", evidence: [] },
-          ]),
-        );
-        return { toolCalls: [{ name: "submit_grades", arguments: { grades: answer } }] };
-      },
-    });
+    judgeServer = await startOpenAIServer({ script: judgeAnswer });
     project = makeProject(
       { candidates: [{ provider: CANDIDATE, baseURL: bot.baseURL }], concurrency: 4 },
       { scenarios: 4, trials: 1, turns: 0 },

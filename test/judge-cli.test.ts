@@ -1,29 +1,11 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ResultLine, RunMeta } from "../src/run/schema.js";
 import { runCli } from "./helpers/cli.js";
+import { judgeAnswer } from "./helpers/judge-answer.js";
 import { type OpenAITestServer, startOpenAIServer } from "./servers/openai-server.js";
-
-/** A judge model that reads the forced tool's schema and answers every criterion: level 4, rubric lines met, nothing forbidden. */
-function judgeAnswer(body: ChatCompletionCreateParams) {
-  const tool = body.tools?.[0];
-  const params = (tool && tool.type === "function" ? tool.function.parameters : {}) as {
-    properties?: { grades?: { properties?: Record<string, { properties?: Record<string, unknown> }> } };
-  };
-  const criteria = params.properties?.grades?.properties ?? {};
-  const grades = Object.fromEntries(
-    Object.entries(criteria).map(([name, schema]) => [
-      name,
-      schema.properties && "score" in schema.properties
-        ? { reason: "solid", score: 4, evidence: [] }
-        : { reason: "checked", answer: name.startsWith("forbidden") ? "no" : "yes", evidence: [] },
-    ]),
-  );
-  return { toolCalls: [{ name: "submit_grades", arguments: { grades } }] };
-}
 
 let server: OpenAITestServer;
 let judge: string;

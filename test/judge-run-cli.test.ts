@@ -4,6 +4,7 @@ import type { ChatCompletionCreateParams } from "openai/resources/chat/completio
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GOOD_REPLY, makeProject, rawLines, readMeta, readResults, runDirFrom } from "./fixtures/executor/project.js";
 import { runCli } from "./helpers/cli.js";
+import { judgeAnswer } from "./helpers/judge-answer.js";
 import { type OpenAITestServer, startOpenAIServer } from "./servers/openai-server.js";
 
 /**
@@ -17,24 +18,6 @@ const isJudge = (body: ChatCompletionCreateParams) => {
   const tool = body.tools?.[0];
   return tool?.type === "function" && tool.function.name === "submit_grades";
 };
-
-/** A judge that answers every criterion: level 4, rubric lines met, nothing forbidden. */
-function judgeAnswer(body: ChatCompletionCreateParams) {
-  const tool = body.tools?.[0];
-  const params = (tool && tool.type === "function" ? tool.function.parameters : {}) as {
-    properties?: { grades?: { properties?: Record<string, { properties?: Record<string, unknown> }> } };
-  };
-  const criteria = params.properties?.grades?.properties ?? {};
-  const grades = Object.fromEntries(
-    Object.entries(criteria).map(([name, schema]) => [
-      name,
-      schema.properties && "score" in schema.properties
-        ? { reason: "solid", score: 4, evidence: [] }
-        : { reason: "checked", answer: name.startsWith("forbidden") ? "no" : "yes", evidence: [] },
-    ]),
-  );
-  return { toolCalls: [{ name: "submit_grades", arguments: { grades } }] };
-}
 
 let server: OpenAITestServer;
 let broken: OpenAITestServer;

@@ -44,3 +44,8 @@ export const JudgeUsage = z.object({
   cached_calls: z.number().optional(),
 });
 export type JudgeUsage = z.infer<typeof JudgeUsage>;
+
+/** A judge tally with nothing spent yet. */
+export function noJudgeUsage(): Required<JudgeUsage> {
+  return { calls: 0, repairs: 0, failures: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, cached_calls: 0 };
+}

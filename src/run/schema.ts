@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Conversation } from "../conversation/schema.js";
-import { EscalationOutcome, Grade, JudgeUsage, Verdict } from "../graders/schema.js";
+import { EscalationOutcome, Grade, JudgeUsage, noJudgeUsage, Verdict } from "../graders/schema.js";
 
 /** results.jsonl (one line per trial) and run.json: the only inputs of analysis and reports. */
 
@@ -31,15 +31,7 @@ export type ResultLine = z.infer<typeof ResultLine>;
 export function sumJudgeUsage(parts: ReadonlyArray<JudgeUsage | undefined>): JudgeUsage | undefined {
   const present = parts.filter((p): p is JudgeUsage => p !== undefined);
   if (!present.length) return undefined;
-  const total: Required<JudgeUsage> = {
-    calls: 0,
-    repairs: 0,
-    failures: 0,
-    input_tokens: 0,
-    output_tokens: 0,
-    cost_usd: 0,
-    cached_calls: 0,
-  };
+  const total = noJudgeUsage();
   for (const p of present) for (const k of Object.keys(total) as (keyof JudgeUsage)[]) total[k] += p[k] ?? 0;
   return total;
 }

@@ -1,6 +1,6 @@
 import { modelFamily, sameFamilyWarning } from "../../providers/model-family.js";
 import type { BotTurn, Candidate, Message, RespondRequest } from "../../providers/types.js";
-import type { Grade, JudgeUsage } from "../schema.js";
+import { type Grade, type JudgeUsage, noJudgeUsage } from "../schema.js";
 import type { AsyncGrader, GradeInput } from "../types.js";
 import { type Aggregate, aggregateValues } from "./aggregate.js";
 import { type CriterionAnswer, readAnswers } from "./answer.js";
@@ -102,15 +102,7 @@ export function createJudge(options: JudgeOptions): Judge {
         return w ? [w] : [];
       })
     : [];
-  const totals: Required<JudgeUsage> = {
-    calls: 0,
-    repairs: 0,
-    failures: 0,
-    input_tokens: 0,
-    output_tokens: 0,
-    cost_usd: 0,
-    cached_calls: 0,
-  };
+  const totals = noJudgeUsage();
 
   async function respond(judge: Candidate, req: RespondRequest): Promise<BotTurn> {
     totals.calls++;
