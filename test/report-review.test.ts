@@ -60,12 +60,17 @@ describe("'not judged' placeholders of an offline run", () => {
   });
 });
 
+/** A 60-scenario run of one bot, analysed, and its automation plan. */
+function planned() {
+  const lines = makeResultLines({ candidates: ["bot"], scenarios: 60, seed: 8 });
+  const meta = makeRunMeta(lines);
+  const analysis = analyze(lines, [meta], { bootstrapResamples: 100 });
+  return { lines, meta, analysis, plan: analysis.scope[0]! };
+}
+
 describe("the headline share", () => {
   it("separates contacts the bot resolves from those it hands on to a person", () => {
-    const lines = makeResultLines({ candidates: ["bot"], scenarios: 60, seed: 8 });
-    const meta = makeRunMeta(lines);
-    const analysis = analyze(lines, [meta], { bootstrapResamples: 100 });
-    const plan = analysis.scope[0]!;
+    const { lines, meta, analysis, plan } = planned();
     // A plan that answers every contact first but resolves three quarters of them.
     const shaped: Analysis = {
       ...analysis,
@@ -161,10 +166,7 @@ describe("intervals", () => {
 
 describe("savings", () => {
   it("say 'extra cost' with the amount, not a double negative", () => {
-    const lines = makeResultLines({ candidates: ["bot"], scenarios: 60, seed: 8 });
-    const meta = makeRunMeta(lines);
-    const analysis = analyze(lines, [meta], { bootstrapResamples: 100 });
-    const plan = analysis.scope[0]!;
+    const { lines, meta, analysis, plan } = planned();
     const shaped: Analysis = {
       ...analysis,
       scope: [{ ...plan, cost: { ...plan.cost, savings_per_10k: -15_000 } }],
