@@ -1,4 +1,6 @@
-import { Document } from "yaml";
+import { Document, parseDocument, Scalar, visit } from "yaml";
+import { systemPrompt } from "../conversation/engine.js";
+import type { Domain } from "../suite/domain-schema.js";
 import type { LoadedScenario } from "../suite/schema.js";
 import { keyKind, keyPattern } from "./key-patterns.js";
 
@@ -7,6 +9,8 @@ import { keyKind, keyPattern } from "./key-patterns.js";
  * scripted customer message is one promptfoo test; the tests of a scenario share a `conversationId`,
  * so promptfoo runs them in order and hands earlier turns to the prompt through `_conversation`.
  * The scenario's last test carries its checks, over every bot reply of the conversation.
+ * A model under test (`provider`) gets the domain's system prompt, policy included, as the first chat
+ * message, as supportbench's own model candidates do; a webhook bot (the http provider) has its own.
  */
 
 export interface PromptfooExportOptions {
@@ -18,6 +22,11 @@ export interface PromptfooExportOptions {
   provider?: string;
   /** Where the scenarios came from, for the header comment. */
   sources?: readonly string[];
+  /**
+   * The scenarios' domains by name (the loader's `domains`). Needed with `provider`: the model gets its
+   * domain's system prompt with the policy and the scenario's language filled in.
+   */
+  domains?: ReadonlyMap<string, Domain>;
 }
 
 export interface PromptfooAssertion {
@@ -30,6 +39,8 @@ export interface PromptfooTest {
   description: string;
   vars: Record<string, string | number>;
   metadata: Record<string, string | number>;
+  /** The one prompt this test runs with (by label): its domain's and language's system prompt. */
+  prompts?: string[];
   options?: { transform: string };
   assert?: PromptfooAssertion[];
 }
@@ -56,6 +67,26 @@ export const CONVERSATION_PROMPT = [
   '  {"role": "user", "content": {{ message | dump }}}',
   "]",
 ].join("\n");
+
+/** The label of the conversation prompt when there is one prompt (a webhook bot). */
+export const CONVERSATION_PROMPT_LABEL = "supportbench-conversation";
+
+/**
+ * The conversation prompt with a system message first. The text is a JSON string in the template
+ * with its braces written as `\u007b` and `\u007d`: nunjucks (promptfoo's templating) sees no tag in it
+ * (it rejects even a stray `#}`), whatever the policy says, and the JSON the provider reads has the
+ * text unchanged.
+ */
+export function conversationPromptWithSystem(system: string): string {
+  const content = JSON.stringify(system).replaceAll("{", "\\u007b").replaceAll("}", "\\u007d");
+  const [open, ...rest] = CONVERSATION_PROMPT.split("\n");
+  return [open, `  {"role": "system", "content": ${content}},`, ...rest].join("\n");
+}
+
+/** The prompt label for a domain's system prompt in one language. */
+export function systemPromptLabel(domain: string, language: string): string {
+  return `${CONVERSATION_PROMPT_LABEL}/${domain}/${language}`;
+}
 
 /** The last test's output becomes every bot reply of the conversation, so facts said early still count. */
 export const WHOLE_CONVERSATION_TRANSFORM =
@@ -153,6 +184,16 @@ export function exportNotes(scenarios: readonly LoadedScenario[]): string[] {
   return notes;
 }
 
+/** The domain of each scenario, for a model provider; a missing one is the caller's error. */
+function domainOf(s: LoadedScenario, domains: ReadonlyMap<string, Domain> | undefined): Domain {
+  const domain = domains?.get(s.domain);
+  if (!domain)
+    throw new Error(
+      `exporting for a model provider needs the domain "${s.domain}" of scenario ${s.id} (its system prompt and policy); pass it in options.domains`,
+    );
+  return domain;
+}
+
 /** The promptfoo config (as data) for these scenarios. */
 export function exportPromptfoo(
   scenarios: readonly LoadedScenario[],
@@ -160,6 +201,8 @@ export function exportPromptfoo(
 ): PromptfooConfig {
   const judged = options.judged !== false;
   const tests: PromptfooTest[] = [];
+  // A model gets its domain's system prompt in the scenario's language: one prompt per domain and language.
+  const prompts = new Map<string, { label: string; raw: string }>();
   for (const s of scenarios) {
     const conversation = `${s.suite}/${s.id}`;
     const messages = messagesOf(s);
@@ -169,6 +212,14 @@ export function exportPromptfoo(
       ...forbidden.checks,
       ...(judged ? judgedAssertions(s, forbidden.judged) : []),
     ];
+    let promptLabel: string | undefined;
+    if (options.provider) {
+      promptLabel = systemPromptLabel(s.domain, s.language);
+      if (!prompts.has(promptLabel)) {
+        const system = systemPrompt(domainOf(s, options.domains), s.language);
+        prompts.set(promptLabel, { label: promptLabel, raw: conversationPromptWithSystem(system) });
+      }
+    }
     messages.forEach((message, i) => {
       const last = i === messages.length - 1;
       const turn = messages.length > 1 ? ` [turn ${i + 1}/${messages.length}]` : "";
@@ -184,6 +235,7 @@ export function exportPromptfoo(
           language: s.language,
         },
       };
+      if (promptLabel) test.prompts = [promptLabel];
       if (last && messages.length > 1) test.options = { transform: WHOLE_CONVERSATION_TRANSFORM };
       if (last && checks.length) test.assert = checks;
       tests.push(test);
@@ -204,10 +256,43 @@ export function exportPromptfoo(
       };
   return {
     description: `supportbench: ${scenarios.length} scenario${scenarios.length === 1 ? "" : "s"} exported for promptfoo`,
-    prompts: [{ label: "supportbench-conversation", raw: CONVERSATION_PROMPT }],
+    prompts: options.provider
+      ? [...prompts.values()]
+      : [{ label: CONVERSATION_PROMPT_LABEL, raw: CONVERSATION_PROMPT }],
     providers: [provider],
     tests,
   };
+}
+
+/**
+ * Whether a string written as a plain YAML scalar reads back as the same string under YAML 1.1 with
+ * timestamps, as promptfoo's loader and other YAML 1.1 readers take it. `1985-06-30` (a date there),
+ * `yes`, `off`, `0x1F`, `1_000`, `12:30` (sexagesimal), `.inf` and `~` do not. Multi-line strings are
+ * written as block scalars, which are always strings. The YAML 1.2 core cases (`true`, `1e3`, `0o17`,
+ * `null`) the writer quotes by itself.
+ */
+function plainReadsAsItself(text: string): boolean {
+  if (text.includes("\n")) return true;
+  const doc = parseDocument(text, { version: "1.1", logLevel: "silent" });
+  return doc.errors.length === 0 && doc.warnings.length === 0 && doc.toJS() === text;
+}
+
+/** Quote every string scalar that a YAML 1.1 (timestamp-aware) reader would take for something else. */
+function quoteAmbiguousStrings(doc: Document): void {
+  const known = new Map<string, boolean>();
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value !== "string") return;
+      let plain = known.get(node.value);
+      if (plain === undefined) {
+        plain = plainReadsAsItself(node.value);
+        known.set(node.value, plain);
+      }
+      // The quotes the writer itself picks: single ones around text with double quotes.
+      if (!plain)
+        node.type = node.value.includes('"') && !node.value.includes("'") ? Scalar.QUOTE_SINGLE : Scalar.QUOTE_DOUBLE;
+    },
+  });
 }
 
 /** The config as YAML with comments a user needs: what to edit, what is and is not checked. */
@@ -217,6 +302,7 @@ export function renderPromptfooYaml(
   options: PromptfooExportOptions = {},
 ): string {
   const doc = new Document(config);
+  quoteAmbiguousStrings(doc);
   const judged = options.judged !== false;
   const header = [
     " Generated by `supportbench export promptfoo`; run it with `npx promptfoo eval -c <this file>`.",
@@ -228,13 +314,20 @@ export function renderPromptfooYaml(
     " Checked here: facts (icontains / icontains-any / regex for numbers and dates) and forbidden",
     ` phrases (not-icontains)${judged ? "; with a grading model, llm-rubric for escalation, rubric lines, plain-text forbidden entries and reply language (set defaultTest.options.provider or --grader)" : "; judged criteria were left out (--no-judged)"}.`,
     " Not checked here: tool calls, final world state and hand-off signals; supportbench checks those.",
+    ...(options.provider
+      ? [
+          " The model gets its domain's system prompt (policy and language filled in) as the first chat",
+          " message, one prompt per domain and language, but not the domain's tools, help-centre articles or",
+          " world data: it cannot look anything up, act or hand off, though the system prompt tells it to.",
+        ]
+      : []),
     ...exportNotes(scenarios).map((n) => ` Note: ${n}`),
   ].filter((l): l is string => l !== null);
   doc.commentBefore = header.join("\n");
   const providers = doc.get("providers", true) as { commentBefore?: string } | undefined;
   if (providers)
     providers.commentBefore = options.provider
-      ? " The bot under test."
+      ? " The model under test: it answers the prompt of its test (system prompt, then the chat), with no tools."
       : ' The bot under test: edit the URL, headers and the response path (transformResponse) to fit your webhook.\n Stateful bots that keep the history can take `message: "{{ message }}"` and the session id instead.';
   return doc.toString({ lineWidth: 0 });
 }
