@@ -597,6 +597,19 @@ describe("promptfoo eval on the bundled English suite, with a date among the for
 describe("promptfoo eval with a model provider: the model gets the domain's system prompt", () => {
   const PROVIDER = "openai:chat:gpt-4.1-mini";
 
+  it("export promptfoo --provider from the command line writes each language's system prompt with the policy", async () => {
+    const dir = tmp();
+    const r = await runCli(
+      ["export", "promptfoo", path.join(ROOT, "suites/en.yaml"), "--provider", PROVIDER, "--out", "m.yaml"],
+      { cwd: dir },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const config = parse(readFileSync(path.join(dir, "m.yaml"), "utf8")) as PromptfooConfig;
+    const prompts = JSON.stringify(config.prompts);
+    expect(prompts).toContain("supportbench-conversation/fjordpay/en");
+    expect(prompts).toContain("Fjordpay customer support policy");
+  });
+
   it("sends the system prompt, policy and language filled in, before the chat", { timeout: 180_000 }, async () => {
     const loaded = await loadBundled(["suites/en.yaml", "suites/de.yaml"]);
     const bundled = loaded.domains.get("fjordpay")!;

@@ -34,6 +34,8 @@ export function exportCommand(program: Command, io: CliIO): void {
         url: o.url,
         provider: o.provider,
         sources: globs.length ? globs : ws.globs,
+        // A model provider gets each domain's system prompt with its policy, as supportbench's own candidates do.
+        domains: ws.loaded.domains,
       };
       const config = exportPromptfoo(scenarios, options);
       const out = path.resolve(io.cwd, o.out);
