@@ -1,6 +1,6 @@
 import { readPath, type WorldData } from "../../conversation/world.js";
 import type { StateAssertion } from "../../suite/schema.js";
-import { argMatches } from "../../suite/text-match.js";
+import { argMatches, foldText } from "../../suite/text-match.js";
 import type { Grade } from "../schema.js";
 import type { Grader } from "../types.js";
 import { clip, grade } from "./shared.js";
@@ -41,7 +41,50 @@ function comparable(world: WorldData): Record<string, Record<string, unknown>> {
   return out;
 }
 
-/** Paths where two worlds differ (record level, with the first differing field). */
+/** A string as compared: folded (case, width, native digits) without punctuation, symbols or spaces. */
+function comparableText(text: string): string {
+  return foldText(text).replace(/[\p{P}\p{S}\p{Z}\s]+/gu, "");
+}
+
+function isNumeric(value: unknown): boolean {
+  return (
+    (typeof value === "number" && Number.isFinite(value)) ||
+    (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)))
+  );
+}
+
+function show(value: unknown): string {
+  return clip(JSON.stringify(value) ?? "undefined", 60);
+}
+
+/**
+ * Where two values differ, as paths below `path` with both sides (empty when they agree). Strings
+ * compare like the action and state grades: without regard to case, spaces or punctuation ("Flat 3,
+ * 14 Marchmont Crescent" is "flat 3 14 marchmont crescent"); a number equals a string of the same
+ * number; objects compare field by field and arrays item by item, so the differing field is named.
+ * (Only a record's own prose fields are compared for presence; a street inside an address is not prose.)
+ */
+function valueDifferences(path: string, x: unknown, y: unknown, out: string[]): void {
+  if (x === y) return;
+  if (Array.isArray(x) && Array.isArray(y)) {
+    for (let i = 0; i < Math.max(x.length, y.length); i++) valueDifferences(`${path}[${i}]`, x[i], y[i], out);
+    return;
+  }
+  if (x && y && typeof x === "object" && typeof y === "object" && !Array.isArray(x) && !Array.isArray(y)) {
+    const a = x as Record<string, unknown>;
+    const b = y as Record<string, unknown>;
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) valueDifferences(`${path}.${k}`, a[k], b[k], out);
+    return;
+  }
+  if ((typeof x === "number" || typeof y === "number") && isNumeric(x) && isNumeric(y)) {
+    if (Math.abs(Number(x) - Number(y)) < 1e-6) return;
+  } else if (typeof x === "string" && typeof y === "string") {
+    if (comparableText(x) === comparableText(y)) return;
+  }
+  out.push(`${path}: ${show(x)}, gold ${show(y)}`);
+}
+
+/** Paths where two worlds differ (record level, down to the differing field inside nested values). */
 export function worldDifferences(a: WorldData, b: WorldData): string[] {
   const ca = comparable(a);
   const cb = comparable(b);
@@ -58,10 +101,7 @@ export function worldDifferences(a: WorldData, b: WorldData): string[] {
       }
       for (const f of new Set([...Object.keys(x), ...Object.keys(y)])) {
         if (isProse(x[f]) && isProse(y[f])) continue;
-        if (JSON.stringify(x[f]) !== JSON.stringify(y[f]))
-          diffs.push(
-            `${name}.${id}.${f}: ${clip(JSON.stringify(x[f]) ?? "undefined", 60)}, gold ${clip(JSON.stringify(y[f]) ?? "undefined", 60)}`,
-          );
+        valueDifferences(`${name}.${id}.${f}`, x[f], y[f], diffs);
       }
     }
   }
