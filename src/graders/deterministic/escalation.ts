@@ -6,6 +6,21 @@ import { clip, grade } from "./shared.js";
 
 /** A hand-off summary shorter than this cannot let a person continue without asking again. */
 export const MIN_SUMMARY_CHARS = 20;
+/** ... and a summary needs words: at least this many letters, in any script ("…………" or "12345 67890" is none). */
+export const MIN_SUMMARY_LETTERS = 10;
+
+const LETTERS = /\p{L}/gu;
+
+/** Why a hand-off summary is unusable, or null when it is usable. */
+export function summaryProblem(summary: string): string | null {
+  const text = summary.trim();
+  if (text.length === 0) return "the hand-off has no summary";
+  if (text.length < MIN_SUMMARY_CHARS) return `the hand-off summary is too short (${text.length} characters)`;
+  const letters = text.match(LETTERS)?.length ?? 0;
+  if (letters < MIN_SUMMARY_LETTERS)
+    return `the hand-off summary has no words a person could act on (${letters} letters in ${text.length} characters)`;
+  return null;
+}
 
 interface Expected {
   required: boolean;
@@ -61,14 +76,12 @@ export const gradeEscalation: Grader = ({ scenario, conversation }) => {
     }),
   ];
   if (h && exp.required) {
-    const summaryOk = h.summary.trim().length >= MIN_SUMMARY_CHARS;
+    const problem = summaryProblem(h.summary);
     out.push(
       grade("escalation", {
         criterion: "handoff_summary",
-        pass: summaryOk,
-        reason: summaryOk
-          ? "the hand-off carries a usable summary"
-          : `the hand-off summary is missing or too short (${h.summary.trim().length} characters)`,
+        pass: problem === null,
+        reason: problem ?? "the hand-off carries a usable summary",
         evidence,
       }),
     );
