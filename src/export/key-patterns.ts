@@ -9,6 +9,15 @@ const NUMBER = /^-?\d+(?:[.,]\d+)?$/;
 /** Characters that group thousands: space, no-break spaces, dot, comma, apostrophes. */
 const GROUP = "[ .,'’\\u00a0\\u202f]";
 
+/** What the facts grader folds to ', " and - (each a list of characters). */
+const APOSTROPHES = "'`\u2018\u2019\u201a\u201b\u02bc\u02bb\u2032\u00b4\u2039\u203a";
+const QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033';
+const DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212";
+/** A character class of the characters of a list (only "-" needs escaping in these lists). */
+const anyOf = (chars: string) => `[${chars.replace("-", "\\-")}]`;
+/** Date separators, with the dashes the facts grader folds to "-". */
+const DATE_SEP = anyOf(`./${DASHES}`);
+
 export type KeyKind = "number" | "date" | "text";
 
 /** What kind of key this is, by the facts grader's own rule. */
@@ -42,35 +51,49 @@ export function numberPattern(key: string): string {
   return `(?<![\\d]|\\d[.,])${negative ? "-" : ""}${groupedInteger(int)}${fraction}(?![\\d]|[.,]\\d)`;
 }
 
-/** An ISO date as written in Europe, the US, ISO, Japanese and Korean: 2026-12-08, 08.12.2026, 12/8/26, 2026年12月8日. */
+/**
+ * An ISO date as written in Europe, the US, ISO, Japanese and Korean: 2026-12-08, 08.12.2026,
+ * 12/8/26, 2026年12月8日. As in the facts grader, month-first only with `/`: 12.08.2026 is 12 August.
+ */
 export function datePattern(key: string): string {
   const m = ISO_DATE.exec(key.trim());
   if (!m) throw new RangeError(`not an ISO date: ${key}`);
   const [, y, mo, d] = m as unknown as [string, string, string, string];
   const mm = `0?${Number(mo)}`;
   const dd = `0?${Number(d)}`;
-  const sep = "[./\\-] ?";
+  const sep = `${DATE_SEP} ?`;
+  const slash = "/ ?";
   const year = `(?:${y}|${y.slice(2)})`;
   const forms = [
     `${y}${sep}${mm}${sep}${dd}`,
     `${dd}${sep}${mm}${sep}${year}`,
-    `${mm}${sep}${dd}${sep}${year}`,
+    `${mm}${slash}${dd}${slash}${year}`,
     `${y} ?年 ?${mm} ?月 ?${dd} ?日`,
     `${y} ?년 ?${mm} ?월 ?${dd} ?일`,
   ];
   return `(?<!\\d)(?:${forms.join("|")})(?!\\d)`;
 }
 
-/** Text matched without regard to case, for a `regex` that mixes text with numbers or dates. */
+/**
+ * Text matched without regard to case, for a `regex` that mixes text with numbers or dates. As the
+ * facts grader folds them: any apostrophe, quote or dash stands for its kind, and a text that starts
+ * or ends with a digit does not continue a number there ("3 mois" is not in "13 mois").
+ */
 export function caselessPattern(text: string): string {
+  const trimmed = text.trim();
   let out = "";
-  for (const ch of text.trim()) {
+  for (const ch of trimmed) {
     const lower = ch.toLowerCase();
     const upper = ch.toUpperCase();
-    if (lower !== upper && lower.length === 1 && upper.length === 1) out += `[${lower}${upper}]`;
+    if (APOSTROPHES.includes(ch)) out += anyOf(APOSTROPHES);
+    else if (QUOTES.includes(ch)) out += anyOf(QUOTES);
+    else if (DASHES.includes(ch)) out += anyOf(DASHES);
+    else if (lower !== upper && lower.length === 1 && upper.length === 1) out += `[${lower}${upper}]`;
     else if (/\s/.test(ch)) out += "\\s+";
     else out += escapeRegex(ch);
   }
+  if (/^\d/.test(trimmed)) out = `(?<!\\d|\\d[.,])${out}`;
+  if (/\d$/.test(trimmed)) out = `${out}(?!\\d|[.,]\\d)`;
   return out;
 }
 

@@ -2,35 +2,127 @@
 
 const DIGIT_ZEROS = [0x660, 0x6f0, 0x966, 0x9e6, 0xe50, 0xff10, 0x1040];
 
-/** Fold one character: NFKC, lower case, native digits to ASCII, any space to one space. */
-function foldChar(ch: string): string {
-  if (/[\s\u00a0\u202f]/.test(ch)) return " ";
-  const cp = ch.codePointAt(0)!;
-  const zero = DIGIT_ZEROS.find((z) => cp >= z && cp <= z + 9);
-  return zero !== undefined ? String(cp - zero) : ch.normalize("NFKC").toLowerCase();
+/**
+ * Characters folded before NFKC and lower case: typographic quotes and apostrophes, dashes, the Arabic
+ * thousands and decimal separators, the Turkish dotted capital I, and format characters that are
+ * dropped ("") so that they cannot hide a phrase.
+ */
+const SPECIAL = new Map<number, string>([
+  // Apostrophes and single quotes: ’ ‘ ‚ ‛ ʼ ʻ ′ ´ ‹ ›
+  ...[0x2019, 0x2018, 0x201a, 0x201b, 0x2bc, 0x2bb, 0x2032, 0xb4, 0x2039, 0x203a].map((cp): [number, string] => [
+    cp,
+    "'",
+  ]),
+  // Double quotes: “ ” „ ‟ « » ″
+  ...[0x201c, 0x201d, 0x201e, 0x201f, 0xab, 0xbb, 0x2033].map((cp): [number, string] => [cp, '"']),
+  // Hyphens, dashes and the minus sign: ‐ ‑ ‒ – — ― − ﹘ ﹣ －
+  ...[0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xfe58, 0xfe63, 0xff0d].map((cp): [number, string] => [
+    cp,
+    "-",
+  ]),
+  [0x66c, ","], // ٬ Arabic thousands separator
+  [0x66b, "."], // ٫ Arabic decimal separator
+  [0x130, "i"], // İ: "İ".toLowerCase() is "i" + U+0307
+  // Soft hyphen, zero-width space, word joiner
+  ...[0xad, 0x200b, 0x2060].map((cp): [number, string] => [cp, ""]),
+]);
+
+function isGreek(cp: number): boolean {
+  return (cp >= 0x370 && cp <= 0x3ff) || (cp >= 0x1f00 && cp <= 0x1fff);
+}
+
+function isCombiningMark(cp: number): boolean {
+  return cp >= 0x300 && cp <= 0x36f;
+}
+
+/** Folded forms of non-ASCII characters, computed once each (folding is on the grading hot path). */
+const FOLDED = new Map<number, string>();
+const FOLDED_MAX = 8192;
+
+/** Fold one non-ASCII character: the special folds, spaces, native digits, NFKC and lower case, Greek accents. */
+function foldNonAscii(ch: string, cp: number): string {
+  const cached = FOLDED.get(cp);
+  if (cached !== undefined) return cached;
+  let out = SPECIAL.get(cp);
+  if (out === undefined) {
+    if (/\s/.test(ch)) out = " ";
+    else {
+      const zero = DIGIT_ZEROS.find((z) => cp >= z && cp <= z + 9);
+      if (zero !== undefined) out = String(cp - zero);
+      else {
+        out = ch.normalize("NFKC").toLowerCase();
+        // Greek: no tonos or dialytika (ΈΧΩ is έχω is εχω), and final ς is σ.
+        if (isGreek(cp))
+          out = out
+            .normalize("NFD")
+            .replace(/[\u0300-\u036f]/g, "")
+            .replace(/ς/g, "σ");
+        // What NFKC produced may itself fold (﹘ is —, which is -).
+        let again = "";
+        for (const c of out) again += SPECIAL.get(c.codePointAt(0)!) ?? c;
+        out = again;
+      }
+    }
+  }
+  if (FOLDED.size < FOLDED_MAX) FOLDED.set(cp, out);
+  return out;
+}
+
+/**
+ * Folded text plus, when `map` is given, for every folded position where it came from in the (NFC)
+ * original. ASCII is folded inline; other characters through `foldNonAscii`.
+ */
+function fold(source: string, map: number[] | null): string {
+  let folded = "";
+  let space = false; // the folded text ends with a space
+  let greek = false; // the last base character was Greek (its stray accents are dropped)
+  for (let i = 0; i < source.length; ) {
+    const cp = source.codePointAt(i)!;
+    const width = cp > 0xffff ? 2 : 1;
+    let piece: string;
+    if (cp < 0x80) {
+      greek = false;
+      if (cp >= 0x41 && cp <= 0x5a) piece = String.fromCharCode(cp + 0x20);
+      else if (cp === 0x20 || (cp >= 0x09 && cp <= 0x0d)) piece = " ";
+      else if (cp === 0x60) piece = "'";
+      else piece = source[i]!;
+    } else if (isCombiningMark(cp) && (greek || (cp === 0x307 && folded.endsWith("i")))) {
+      piece = ""; // a Greek accent NFC left alone, or the dot of a decomposed İ
+    } else {
+      greek = isGreek(cp);
+      piece = foldNonAscii(source.slice(i, i + width), cp);
+    }
+    if (piece === " ") {
+      if (!space) {
+        map?.push(i);
+        folded += " ";
+        space = true;
+      }
+    } else if (piece !== "") {
+      if (map) for (let k = 0; k < piece.length; k++) map.push(i);
+      folded += piece;
+      space = piece.endsWith(" ");
+    }
+    i += width;
+  }
+  map?.push(source.length);
+  return folded;
 }
 
 /** Folded text plus, for every folded position, where it came from in the (NFC) original. */
 export function foldWithMap(text: string): { folded: string; source: string; at: number[] } {
   const source = text.normalize("NFC");
-  let folded = "";
   const at: number[] = [];
-  let i = 0;
-  for (const ch of source) {
-    const piece = foldChar(ch);
-    if (!(piece === " " && folded.endsWith(" "))) {
-      for (let k = 0; k < piece.length; k++) at.push(i);
-      folded += piece;
-    }
-    i += ch.length;
-  }
-  at.push(source.length);
+  const folded = fold(source, at);
   return { folded, source, at };
 }
 
-/** Fold text for matching: NFKC, lower case, native digits to ASCII, any space to one space. */
+/**
+ * Fold text for matching: NFKC, lower case (İ as i; Greek without accents, ς as σ), native digits to
+ * ASCII, typographic quotes and dashes to ' " -, Arabic separators ٬ ٫ to , ., any space to one space.
+ */
 export function foldText(text: string): string {
-  return foldWithMap(text).folded;
+  return fold(text.normalize("NFC"), null);
 }
 
 const NUMBER = /\d{1,3}(?:[ .,'’]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?/g;
@@ -64,21 +156,39 @@ function readings(raw: string): number[] {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** Regular expressions for the ways a date is written: 2026-12-01, 01.12.2026, 1/12/2026, 2026年12月1日… */
-function datePatterns(key: string): RegExp[] {
+/** Whether a key (or a forbidden phrase) is an ISO date, `YYYY-MM-DD`, matched in all its written forms. */
+export function isIsoDate(key: string): boolean {
+  return ISO_DATE.test(key.trim());
+}
+
+const DATE_PATTERNS = new Map<string, RegExp>();
+
+/**
+ * One regular expression for the ways a date is written: 2026-12-01, 2026/12/01, 01.12.2026,
+ * 01-12-2026, 1/12/26, 12/1/2026, 2026年12月1日, 2026년 12월 1일. Day-first takes `.`, `/` or `-`;
+ * month-first only `/` (a dotted or dashed date is day-first: 12.09.2026 is 12 September).
+ */
+function datePattern(key: string): RegExp | null {
+  const cached = DATE_PATTERNS.get(key);
+  if (cached) return cached;
   const m = ISO_DATE.exec(key);
-  if (!m) return [];
+  if (!m) return null;
   const [, y, mo, d] = m as unknown as [string, string, string, string];
   const mm = `0?${Number(mo)}`;
   const dd = `0?${Number(d)}`;
   const sep = "[./\\-] ?";
-  return [
-    new RegExp(`(^|\\D)${y}${sep}${mm}${sep}${dd}(\\D|$)`),
-    new RegExp(`(^|\\D)${dd}${sep}${mm}${sep}(${y}|${y.slice(2)})(\\D|$)`),
-    new RegExp(`(^|\\D)${mm}${sep}${dd}${sep}(${y}|${y.slice(2)})(\\D|$)`),
-    new RegExp(`${y} ?年 ?${mm} ?月 ?${dd} ?日`),
-    new RegExp(`${y} ?년 ?${mm} ?월 ?${dd} ?일`),
+  const slash = "/ ?";
+  const year = `(?:${y}|${y.slice(2)})`;
+  const forms = [
+    `${y}${sep}${mm}${sep}${dd}`,
+    `${dd}${sep}${mm}${sep}${year}`,
+    `${mm}${slash}${dd}${slash}${year}`,
+    `${y} ?年 ?${mm} ?月 ?${dd} ?日`,
+    `${y} ?년 ?${mm} ?월 ?${dd} ?일`,
   ];
+  const re = new RegExp(`(?<!\\d)(?:${forms.join("|")})(?!\\d)`);
+  if (DATE_PATTERNS.size < 1024) DATE_PATTERNS.set(key, re);
+  return re;
 }
 
 /** A match in the NFC form of the text (the form most texts are already in). */
@@ -89,24 +199,43 @@ export interface KeyMatch {
 
 /** Scripts written with spaces between words, where a key must not start or end inside a word. */
 const SPACED = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]/u;
+const LETTER = /\p{L}/u;
+const SCRIPTS = [/\p{Script=Latin}/u, /\p{Script=Cyrillic}/u, /\p{Script=Greek}/u];
 
 function sameScriptLetter(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b || !/\p{L}/u.test(a) || !/\p{L}/u.test(b)) return false;
-  for (const script of ["Latin", "Cyrillic", "Greek"]) {
-    const re = new RegExp(`\\p{Script=${script}}`, "u");
-    if (re.test(a) && re.test(b)) return true;
-  }
-  return false;
+  if (!a || !b || !LETTER.test(a) || !LETTER.test(b)) return false;
+  return SCRIPTS.some((re) => re.test(a) && re.test(b));
+}
+
+function isDigit(ch: string | undefined): boolean {
+  return ch !== undefined && ch >= "0" && ch <= "9";
+}
+
+/** Whether a number continues before `at`: a digit, or a digit and a decimal separator ("13", "1.3"). */
+function numberBefore(folded: string, at: number): boolean {
+  const a = folded[at - 1];
+  return isDigit(a) || ((a === "." || a === ",") && isDigit(folded[at - 2]));
+}
+
+/** Whether a number continues from `at`: a digit, or a decimal separator and a digit ("30", "3.5"). */
+function numberAfter(folded: string, at: number): boolean {
+  const a = folded[at];
+  return isDigit(a) || ((a === "." || a === ",") && isDigit(folded[at + 1]));
 }
 
 /**
  * A short word key (up to three letters, such as "AI" or "KI") must start a word, so that "AI" is not
  * found in "paid"; longer keys match anywhere, so that stems match inflected and prefixed forms
- * ("blokov" in "zablokované").
+ * ("blokov" in "zablokované"). A key that starts or ends with a digit must not continue a number
+ * there: "3 mois" is not in "13 mois", "O-7781" not in "O-77812".
  */
 function findWord(folded: string, key: string): number {
   const chars = [...key];
+  const digitFirst = isDigit(key[0]);
+  const digitLast = isDigit(key[key.length - 1]);
   for (let at = folded.indexOf(key); at >= 0; at = folded.indexOf(key, at + 1)) {
+    if (digitFirst && numberBefore(folded, at)) continue;
+    if (digitLast && numberAfter(folded, at + key.length)) continue;
     if (chars.length > 3 || !SPACED.test(chars[0]!)) return at;
     if (!sameScriptLetter(folded[at - 1], chars[0])) return at;
   }
@@ -121,18 +250,17 @@ export function findKey(text: string, key: string): KeyMatch | null {
     length: at[index + length]! - at[index]!,
   });
   const k = foldText(key.trim());
-  if (ISO_DATE.test(k)) {
-    for (const re of datePatterns(k)) {
-      const m = re.exec(folded);
-      if (m) return toSource(m.index, m[0].length);
-    }
-    return null;
+  const date = datePattern(k);
+  if (date) {
+    const m = date.exec(folded);
+    return m ? toSource(m.index, m[0].length) : null;
   }
   if (/^-?\d+(?:[.,]\d+)?$/.test(k)) {
     const want = Number(k.replace(",", "."));
     const hit = numbersInFolded(folded).find((n) => Math.abs(n.value - want) < 1e-9);
     return hit ? toSource(hit.index, hit.raw.length) : null;
   }
+  if (k === "") return null;
   const found = findWord(folded, k);
   return found >= 0 ? toSource(found, k.length) : null;
 }
