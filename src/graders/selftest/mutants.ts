@@ -8,7 +8,9 @@ export const MUTATIONS = {
   handoff_added: "escalation",
   language_swapped: "language",
   forbidden_inserted: "forbidden",
+  forbidden_restyled: "forbidden",
   fact_removed: "facts",
+  date_swapped: "facts",
   wrong_tool_argument: "actions",
   change_before_verification: "policy",
 } as const;
@@ -50,6 +52,35 @@ function removeKeys(text: string, alternatives: string[]): string {
     out = `${out.slice(0, hit.index)}—${out.slice(hit.index + hit.length)}`;
   }
   return out;
+}
+
+/** A forbidden phrase as a bot would type it: typographic apostrophes and a capital, or in capitals. */
+function restyle(phrase: string): string {
+  const curly = phrase.replaceAll("'", "\u2019");
+  const capital = curly.charAt(0).toLocaleUpperCase() + curly.slice(1);
+  return capital !== phrase ? capital : phrase.toLocaleUpperCase();
+}
+
+/**
+ * The reference's text with a fact's ISO date key written with day and month swapped, as in a
+ * slip from 09.12.2026 to 12.09.2026. Only day-first (dotted), ISO and CJK forms are swapped: a
+ * slashed date is ambiguous by design (see findKey), so its swap is no mistake a grader can see.
+ */
+function swapDate(text: string, iso: string): string | null {
+  const [, month, day] = iso.split("-").map(Number) as [number, number, number];
+  if (day > 12 || day === month) return null;
+  const hit = findKey(text, iso);
+  if (!hit) return null;
+  const source = text.normalize("NFC");
+  const written = source.slice(hit.index, hit.index + hit.length);
+  if (written.includes("/")) return null;
+  const tokens = written.split(/(\d+)/);
+  const d = tokens.findIndex((t, i) => i % 2 === 1 && Number(t) === day && t.length <= 2);
+  const m = tokens.findIndex((t, i) => i % 2 === 1 && i !== d && Number(t) === month && t.length <= 2);
+  if (d < 0 || m < 0) return null;
+  const pad = (n: number, like: string) => String(n).padStart(like.length, "0");
+  [tokens[d], tokens[m]] = [pad(month, tokens[d]!), pad(day, tokens[m]!)];
+  return `${source.slice(0, hit.index)}${tokens.join("")}${source.slice(hit.index + hit.length)}`;
 }
 
 /** The mutants that apply to a scenario (a mutation that cannot apply is left out, not counted). */
@@ -98,6 +129,33 @@ export function mutantsOf(s: LoadedScenario, domain: Domain): Mutant[] {
       "forbidden_inserted",
       ref.map((r, i) => (i === at && isSay(r) ? { say: `${r.say} ${phrase}` } : r)),
     );
+  }
+  if (phrase && says.length && restyle(phrase) !== phrase) {
+    const at = says[says.length - 1]!;
+    add(
+      "forbidden_restyled",
+      ref.map((r, i) => (i === at && isSay(r) ? { say: `${r.say} ${restyle(phrase)}` } : r)),
+    );
+  }
+  const dated = s.expect.facts
+    .flatMap((f) => f.keys.flatMap((k) => (Array.isArray(k) ? [] : [k.trim()])))
+    .find((k) => /^\d{4}-\d{2}-\d{2}$/.test(k));
+  if (dated) {
+    let swapped = false;
+    const mutated = ref.map((r) => {
+      if (!isSay(r)) return r;
+      let text = r.say;
+      // Every mention of the date in the turn is swapped, as a bot that slipped would write it.
+      for (let next = swapDate(text, dated), guard = 0; next !== null && guard < 10; guard++) {
+        text = next;
+        swapped = true;
+        next = swapDate(text, dated);
+      }
+      return text === r.say ? r : { say: text };
+    });
+    // A mention left in a form that cannot be swapped (slashed) would still state the date.
+    const clean = mutated.every((r) => !isSay(r) || findKey(r.say, dated) === null);
+    if (swapped && clean) add("date_swapped", mutated);
   }
   const fact = s.expect.facts[0];
   if (fact) {
