@@ -2,7 +2,7 @@ import { Document, parseDocument, Scalar, visit } from "yaml";
 import { systemPrompt } from "../conversation/engine.js";
 import type { Domain } from "../suite/domain-schema.js";
 import type { LoadedScenario } from "../suite/schema.js";
-import { keyKind, keyPattern } from "./key-patterns.js";
+import { datePattern, keyKind, keyPattern } from "./key-patterns.js";
 
 /**
  * supportbench scenarios as a promptfoo config, so teams on promptfoo can run them there. Each
@@ -126,7 +126,12 @@ function forbiddenAssertions(s: LoadedScenario): { checks: PromptfooAssertion[];
       judged.push(entry);
       continue;
     }
-    for (const phrase of entry.says ?? []) checks.push({ type: "not-icontains", value: phrase, metric: "forbidden" });
+    for (const phrase of entry.says ?? []) {
+      // An ISO date is forbidden in every written form, as the grader reads it (findKey).
+      if (/^\d{4}-\d{2}-\d{2}$/.test(phrase.trim()))
+        checks.push({ type: "not-regex", value: datePattern(phrase.trim()), metric: "forbidden" });
+      else checks.push({ type: "not-icontains", value: phrase, metric: "forbidden" });
+    }
     // The grader matches patterns case-insensitively with Unicode; a plain `regex` assertion cannot say so.
     if (entry.pattern)
       checks.push({
@@ -312,7 +317,7 @@ export function renderPromptfooYaml(
     " runs them in order and the prompt replays earlier turns from `_conversation`. The scenario's last",
     " test holds its checks, over all the bot's replies (options.transform joins them).",
     " Checked here: facts (icontains / icontains-any / regex for numbers and dates) and forbidden",
-    ` phrases (not-icontains)${judged ? "; with a grading model, llm-rubric for escalation, rubric lines, plain-text forbidden entries and reply language (set defaultTest.options.provider or --grader)" : "; judged criteria were left out (--no-judged)"}.`,
+    ` phrases (not-icontains; an ISO date as not-regex over its written forms)${judged ? "; with a grading model, llm-rubric for escalation, rubric lines, plain-text forbidden entries and reply language (set defaultTest.options.provider or --grader)" : "; judged criteria were left out (--no-judged)"}.`,
     " Not checked here: tool calls, final world state and hand-off signals; supportbench checks those.",
     ...(options.provider
       ? [
