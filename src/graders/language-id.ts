@@ -4,7 +4,8 @@ import { z } from "zod";
 
 /**
  * Reply-language identification for the deterministic language grader. Built on `eld` (chosen by
- * bench/langid.ts, see docs/langid.md): text is stripped of ids, e-mails, URLs and amounts, scripts
+ * bench/langid.ts, see docs/langid.md): text is stripped of ids, e-mails, URLs, amounts, acronyms and
+ * the proper names the caller passes (compileNameFilter), scripts
  * that belong to one suite language decide alone, and the rest goes to eld's n-gram model.
  */
 
@@ -30,7 +31,7 @@ export const LanguageDetection = z.object({
   /** 0–1: relative lead of the winner over the best language outside its group; 1 when the script decides. */
   confidence: z.number().min(0).max(1),
   method: z.enum(["script", "ngram", "too-short"]),
-  /** Letters left after stripping ids, amounts, e-mails and URLs. */
+  /** Letters left after stripping ids, amounts, e-mails, URLs (and names, when given). */
   letters: z.number().int(),
   /** Runner-up languages with their scores (0–1), best first, for reports. */
   candidates: z.array(z.object({ language: z.string(), score: z.number() })),
@@ -78,11 +79,69 @@ export const DEFAULT_LANGUAGE_ID_OPTIONS: LanguageIdOptions = {
   scriptShortcuts: true,
 };
 
-/** A language identifier with fixed settings. */
+/** A language identifier with fixed settings; `names` (from compileNameFilter) are stripped before identification. */
 export interface LanguageIdentifier {
-  detect(text: string): LanguageDetection;
-  check(text: string, expectedTag: string): LanguageCheck;
+  detect(text: string, names?: NameFilter): LanguageDetection;
+  check(text: string, expectedTag: string, names?: NameFilter): LanguageCheck;
   settings: LanguageIdOptions;
+}
+
+/**
+ * Proper names a reply may contain that carry no language signal but do carry a misleading one:
+ * "Hello! I'm Fjordpay's AI assistant." reads as Norwegian because of the brand, "Hi Ingrid, …" as
+ * Catalan because of the name.
+ */
+export const ProperNames = z.object({
+  /** Brand or company names (Fjordpay): matched in any case, with any letters appended (Fjordpay's, Fjordpays, Fjordpayn). */
+  brands: z.array(z.string()).readonly().default([]),
+  /**
+   * People's and businesses' names (Ingrid Hansen, Ingrid, Alpenbike Sport): matched in any case
+   * but starting with a capital where the script has capitals, with a possessive ('s, ’s, s).
+   */
+  names: z.array(z.string()).readonly().default([]),
+});
+export type ProperNames = z.input<typeof ProperNames>;
+
+/** Compiled proper names (compileNameFilter); make one per set of names and reuse it. */
+export interface NameFilter {
+  readonly pattern: RegExp | null;
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/** A name as a pattern: its words escaped, any run of spaces between them. */
+function namePattern(name: string): string {
+  return name.normalize("NFC").trim().split(/\s+/u).map(escapeRegExp).join("\\s+");
+}
+
+/** One pattern for all the names, longest first so that "Alpenbike Sport" wins over a shorter name. */
+export function compileNameFilter(names: ProperNames): NameFilter {
+  const { brands, names: others } = ProperNames.parse(names);
+  // Distinct (in any case), with two letters or more, longest first.
+  const usable = (list: readonly string[], taken: ReadonlySet<string> = new Set()) => {
+    const byKey = new Map<string, string>();
+    for (const raw of list) {
+      const name = raw.normalize("NFC").trim();
+      const key = name.toLowerCase();
+      if ((name.match(/\p{L}/gu)?.length ?? 0) >= 2 && !taken.has(key) && !byKey.has(key)) byKey.set(key, name);
+    }
+    return [...byKey.values()].sort((x, y) => y.length - x.length);
+  };
+  const b = usable(brands);
+  const n = usable(others, new Set(b.map((name) => name.toLowerCase())));
+  if (b.length === 0 && n.length === 0) return { pattern: null };
+  const parts: string[] = [];
+  if (b.length > 0) parts.push(`(?<brand>${b.map(namePattern).join("|")})(?:['’][\\p{L}\\p{M}]{1,4}|[\\p{L}\\p{M}]*)`);
+  if (n.length > 0) parts.push(`(?<name>${n.map(namePattern).join("|")})(?:['’][\\p{L}\\p{M}]{0,3}|s)?`);
+  return { pattern: new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])(?:${parts.join("|")})(?![\\p{L}\\p{M}])`, "giu") };
+}
+
+/** A name is written with a capital (or in a script without case); "rose" in French is no Rose. */
+function stripName(match: string, ...rest: unknown[]): string {
+  const groups = rest[rest.length - 1] as { brand?: string; name?: string };
+  if (groups.brand !== undefined) return " ";
+  const first = match.charAt(0);
+  return first === first.toLowerCase() && first !== first.toUpperCase() ? match : " ";
 }
 
 const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"']+/giu;
@@ -105,16 +164,21 @@ const AMOUNT_PATTERN = new RegExp(
 );
 // Ids such as O-7781, RMA-2231, #48213 or A1B2C3: ASCII only, so that CJK text glued to an id survives.
 const ID_PATTERN = /#?(?:[A-Za-z]{1,6}[-_/#]?)?\d[\w\-/.:]*/g;
+// Acronyms in Latin-1 capitals (AI, SMS, PIN, IBAN, FAQ): shared by every language, yet in a short reply
+// eld reads "AI" as Romanian or Catalan.
+const ACRONYM_PATTERN = /(?<![\p{L}\p{M}\p{N}])[A-Z\u00c0-\u00d6\u00d8-\u00de]{2,5}(?![\p{L}\p{M}\p{N}])/gu;
 const STRAY_SYMBOLS = /[\p{Sc}\p{N}_#@/\\|<>[\]{}()*+=~^`]+/gu;
 
-/** Removes URLs, e-mail addresses, amounts, ids and numbers, which carry no language signal. */
-export function stripNonLinguistic(text: string): string {
-  return text
-    .normalize("NFC")
-    .replace(URL_PATTERN, " ")
-    .replace(EMAIL_PATTERN, " ")
+/**
+ * Removes URLs, e-mail addresses, amounts, ids, numbers and acronyms, which carry no language signal,
+ * and the proper names of `names` (compileNameFilter), whose signal misleads.
+ */
+export function stripNonLinguistic(text: string, names?: NameFilter): string {
+  const unlinked = text.normalize("NFC").replace(URL_PATTERN, " ").replace(EMAIL_PATTERN, " ");
+  return (names?.pattern ? unlinked.replace(names.pattern, stripName) : unlinked)
     .replace(AMOUNT_PATTERN, " ")
     .replace(ID_PATTERN, " ")
+    .replace(ACRONYM_PATTERN, " ")
     .replace(STRAY_SYMBOLS, " ")
     .replace(/\s+/gu, " ")
     .trim();
@@ -301,8 +365,8 @@ export function createLanguageIdentifier(options: Partial<LanguageIdOptions> = {
     return base * Math.max(1, settings.shortTextLetters / letters);
   }
 
-  function analyse(text: string): Analysis {
-    const stripped = stripNonLinguistic(text);
+  function analyse(text: string, names?: NameFilter): Analysis {
+    const stripped = stripNonLinguistic(text, names);
     const counts = scriptCounts(stripped);
     const letters = [...counts.values()].reduce((sum, n) => sum + n, 0);
     const dense = DENSE_SCRIPTS.reduce((sum, script) => sum + (counts.get(script) ?? 0), 0);
@@ -340,17 +404,18 @@ export function createLanguageIdentifier(options: Partial<LanguageIdOptions> = {
     };
   }
 
-  function detect(text: string): LanguageDetection {
-    return analyse(text).detection;
+  function detect(text: string, names?: NameFilter): LanguageDetection {
+    return analyse(text, names).detection;
   }
 
-  function check(text: string, expectedTag: string): LanguageCheck {
+  function check(text: string, expectedTag: string, names?: NameFilter): LanguageCheck {
     const expected = toPrimarySubtag(expectedTag);
     const accepted = acceptedLanguages(expected);
-    const { detection, scores, margin } = analyse(text);
+    const { detection, scores, margin } = analyse(text, names);
     const detected = detection.language;
     if (detected === null) {
-      const reason = `too short to judge (${detection.letters} letters after stripping ids and amounts)`;
+      const what = names?.pattern ? "ids, amounts and names" : "ids and amounts";
+      const reason = `too short to judge (${detection.letters} letters after stripping ${what})`;
       return { ok: null, detected, confidence: 0, reason };
     }
     const inExpected = accepted.includes(detected);
@@ -388,11 +453,14 @@ export function createLanguageIdentifier(options: Partial<LanguageIdOptions> = {
 const defaultIdentifier = createLanguageIdentifier();
 
 /** Identifies the language of one bot reply; `language` is null when the text is too short to judge. */
-export function detectLanguage(text: string): LanguageDetection {
-  return defaultIdentifier.detect(text);
+export function detectLanguage(text: string, names?: NameFilter): LanguageDetection {
+  return defaultIdentifier.detect(text, names);
 }
 
-/** Checks that a reply is written in the expected BCP 47 language (or one accepted as it); null = not judged. */
-export function isReplyInLanguage(text: string, expectedTag: string): LanguageCheck {
-  return defaultIdentifier.check(text, expectedTag);
+/**
+ * Checks that a reply is written in the expected BCP 47 language (or one accepted as it); null = not
+ * judged. `names`: brand and proper names to strip first (compileNameFilter).
+ */
+export function isReplyInLanguage(text: string, expectedTag: string, names?: NameFilter): LanguageCheck {
+  return defaultIdentifier.check(text, expectedTag, names);
 }
