@@ -38,7 +38,8 @@ export const Usage = z.object({
 });
 export type Usage = z.infer<typeof Usage>;
 
-export const Handoff = z.object({ reason: z.string(), summary: z.string() });
+/** A hand-off; a missing summary is an empty one, which the handoff_summary grade fails (not a bad answer). */
+export const Handoff = z.object({ reason: z.string(), summary: z.string().default("") });
 export type Handoff = z.infer<typeof Handoff>;
 
 export const BotTurn = z.object({
