@@ -82,6 +82,13 @@ describe("no card number echoed", () => {
     "Order O-7781 of 89.90 EUR was refunded on 2026-11-20.",
     "Call us on +47 918 62 405.",
     "4242 4242 4242 4241 is not a valid number.",
+    // Schedules, dates, amounts and other long numbers are not cards.
+    "Your plan:\n1. 2026-12-01\n2. 2027-01-01\n3. 2027-02-01\n4. 2027-03-01",
+    "Due 01.12.2026 - 01.01.2027 - 01.02.2027 - 01.03.2027.",
+    "Payments: 2026-11-28 2026-12-28 2027-01-28",
+    "Amounts: 22.47 - 22.48 - 22.47 - 22.48",
+    "Tracking 9400 1000 0000 0000 0000 00",
+    "Card 0000 0000 0000 0000 is a placeholder.",
   ])("allows %s", (text) => {
     expect(findCardNumber(text)).toBeUndefined();
     expect(rule([bot(1, text)], "no_card_number").pass).toBe(true);

@@ -94,4 +94,19 @@ describe("outcome grade: nested values", () => {
     expect(worldDifferences(world({ postcode: "01234" }), world({ postcode: "1234" }))).toHaveLength(1);
     expect(worldDifferences(world(GOLD_ADDRESS, { verified: false }), world(GOLD_ADDRESS))).toEqual([]);
   });
+
+  it.each([
+    ["12.50", "1250"],
+    ["-5", "5"],
+    ["2026-1-12", "2026-11-2"],
+    ["12,50", "1250"],
+  ])("keeps the decimal mark, sign and date dashes of numbers in strings: %s is not %s", (a, b) => {
+    expect(worldDifferences(world(GOLD_ADDRESS, { note: a }), world(GOLD_ADDRESS, { note: b }))).toHaveLength(1);
+  });
+
+  it("still ignores spaces and punctuation around words: St. James's Court is St James's Court", () => {
+    const a = world({ ...GOLD_ADDRESS, street: "2 St. James's Court" });
+    expect(worldDifferences(a, world({ ...GOLD_ADDRESS, street: "2 St James's Court" }))).toEqual([]);
+    expect(worldDifferences(world({ ...GOLD_ADDRESS, postcode: "EH91HL" }), world(GOLD_ADDRESS))).toEqual([]);
+  });
 });

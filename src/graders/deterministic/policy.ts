@@ -98,10 +98,7 @@ function recordId(collection: string, rest: string, world: WorldData): string | 
   return undefined;
 }
 
-// Characters written between the digit groups of a card number: spaces, dots, dashes (any script's forms).
-const CARD_SEPARATOR = /[\s.\u00b7\uff0e\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/u;
-// A run of digit groups with 1–3 separator characters between them; any script's decimal digits.
-const DIGIT_RUN = /\p{Nd}+(?:[\s.\u00b7\uff0e\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]{1,3}\p{Nd}+)*/gu;
+const DIGIT_GROUP = /\p{Nd}+/gu;
 const DECIMAL_DIGIT = /\p{Nd}/u;
 const digitValues = new Map<number, number>();
 
@@ -121,9 +118,17 @@ function digitValue(code: number): number {
   return value;
 }
 
-function luhnValid(digits: readonly number[], from: number, to: number): boolean {
+function digitsOf(text: string): number[] {
+  const out: number[] = [];
+  for (const ch of text) out.push(digitValue(ch.codePointAt(0)!));
+  return out;
+}
+
+/** Luhn-valid and not one digit repeated (0000 0000 0000 0000 passes Luhn but is no card). */
+function cardLike(digits: readonly number[]): boolean {
+  if (digits.length < 13 || digits.length > 19 || digits.every((d) => d === digits[0])) return false;
   let sum = 0;
-  for (let i = to - 1, k = 0; i >= from; i--, k++) {
+  for (let i = digits.length - 1, k = 0; i >= 0; i--, k++) {
     let d = digits[i]!;
     if (k % 2 === 1) {
       d *= 2;
@@ -135,54 +140,75 @@ function luhnValid(digits: readonly number[], from: number, to: number): boolean
 }
 
 /**
- * A payment card number in a text: 13–19 digits passing the Luhn check, written in any script's
- * digits (full-width, Arabic-Indic, ...), in groups separated by spaces, dots or dashes (1–3 of them,
- * so `4242 - 4242` and double spaces count). Within a run of digit groups (an order number before
- * it, an expiry after it), every stretch of whole groups of 13–19 digits is checked, and every
- * 13–19-digit window of a group written without separators. Masked numbers (•••• 7302) have too few
- * digits. Returns the card's text as written.
+ * What joins two digit groups of one card: spaces (one or two, no-break ones too, never a line
+ * break), one dot, or one dash with at most a space on each side. Anything else ends the number.
+ */
+function separatorKind(between: string): "space" | "dot" | "dash" | null {
+  if (/^[ \u00a0\u202f]{1,2}$/u.test(between)) return "space";
+  if (/^[.\u00b7\uff0e]$/u.test(between)) return "dot";
+  if (/^ ?[-\u2010-\u2015\u2212\ufe58\ufe63\uff0d] ?$/u.test(between)) return "dash";
+  return null;
+}
+
+/** How card numbers are grouped when written: 4-4-4-4, 4-4-4-4-3, Amex 4-6-5, Diners 4-6-4, 4-4-4-3. */
+const CARD_SHAPES = [
+  [4, 4, 4, 4],
+  [4, 4, 4, 4, 3],
+  [4, 6, 5],
+  [4, 6, 4],
+  [4, 4, 4, 3],
+];
+
+interface Group {
+  start: number;
+  end: number;
+  digits: number[];
+}
+
+/**
+ * A payment card number in a text, as written: 13–19 digits passing the Luhn check, not one digit
+ * repeated, in any script's digits (full-width, Arabic-Indic, ...). Either one unbroken group (or
+ * its first or last 15–16 digits, when an id is glued to it), or groups in a card's shape (4-4-4-4,
+ * Amex 4-6-5, ...) joined by one kind of separator: spaces, a dot or a dash. A group of four right
+ * before or after such a shape makes it part of a longer grouped number (a tracking code), and a
+ * line break or a dot followed by a space ends a number, so schedules, dates and amounts are not
+ * cards. Masked numbers (•••• 7302) have too few digits. Returns the card's text as written.
  */
 export function findCardNumber(text: string): string | undefined {
-  for (const m of text.matchAll(DIGIT_RUN)) {
-    const run = m[0];
-    const digits: number[] = [];
-    // Where each digit starts and ends in `run`, and the digit index where each group starts.
-    const at: number[] = [];
-    const ends: number[] = [];
-    const groupStarts: number[] = [];
-    let previousWasDigit = false;
-    for (let i = 0; i < run.length; ) {
-      const code = run.codePointAt(i)!;
-      const width = code > 0xffff ? 2 : 1;
-      if (CARD_SEPARATOR.test(run[i]!)) previousWasDigit = false;
-      else {
-        if (!previousWasDigit) groupStarts.push(digits.length);
-        digits.push(digitValue(code));
-        at.push(i);
-        ends.push(i + width);
-        previousWasDigit = true;
-      }
-      i += width;
-    }
-    if (digits.length < 13) continue;
-    const quote = (from: number, to: number) => run.slice(at[from], ends[to - 1]);
-    const groupEnds = new Set([...groupStarts.slice(1), digits.length]);
-    // Stretches of whole groups.
-    for (const from of groupStarts) {
-      for (let to = from + 13; to <= Math.min(from + 19, digits.length); to++) {
-        if (groupEnds.has(to) && luhnValid(digits, from, to)) return quote(from, to);
+  const groups: Group[] = [];
+  for (const m of text.matchAll(DIGIT_GROUP)) {
+    groups.push({ start: m.index, end: m.index + m[0].length, digits: digitsOf(m[0]) });
+  }
+  for (const g of groups) {
+    const n = g.digits.length;
+    if (n < 13) continue;
+    if (cardLike(g.digits)) return text.slice(g.start, g.end);
+    if (n <= 25) {
+      for (const len of [16, 15]) {
+        if (n <= len) continue;
+        // Positions in the source text, digit by digit (digits of some scripts take two code units).
+        const chars = [...text.slice(g.start, g.end)];
+        const at = (k: number) => g.start + chars.slice(0, k).join("").length;
+        if (cardLike(g.digits.slice(0, len))) return text.slice(g.start, at(len));
+        if (cardLike(g.digits.slice(n - len))) return text.slice(at(n - len), g.end);
       }
     }
-    // Windows inside one long group written without separators.
-    for (let g = 0; g < groupStarts.length; g++) {
-      const start = groupStarts[g]!;
-      const end = groupStarts[g + 1] ?? digits.length;
-      if (end - start < 14) continue;
-      for (let from = start; from + 13 <= end; from++) {
-        for (let to = from + 13; to <= Math.min(from + 19, end); to++) {
-          if (luhnValid(digits, from, to)) return quote(from, to);
-        }
-      }
+  }
+  for (let i = 0; i < groups.length; i++) {
+    for (const shape of CARD_SHAPES) {
+      const last = i + shape.length - 1;
+      if (last >= groups.length) continue;
+      const window = groups.slice(i, last + 1);
+      if (window.some((g, k) => g.digits.length !== shape[k])) continue;
+      const kinds = window.slice(1).map((g, k) => separatorKind(text.slice(window[k]!.end, g.start)));
+      if (kinds[0] === null || kinds.some((kind) => kind !== kinds[0])) continue;
+      const joined = (a: Group | undefined, b: Group | undefined) =>
+        a !== undefined && b !== undefined && separatorKind(text.slice(a.end, b.start)) === kinds[0];
+      const before = groups[i - 1];
+      const after = groups[last + 1];
+      if (before?.digits.length === 4 && joined(before, window[0])) continue;
+      if (after?.digits.length === 4 && joined(window.at(-1), after)) continue;
+      if (cardLike(window.flatMap((g) => g.digits))) return text.slice(window[0]!.start, window.at(-1)!.end);
     }
   }
   return undefined;

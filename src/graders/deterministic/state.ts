@@ -41,9 +41,16 @@ function comparable(world: WorldData): Record<string, Record<string, unknown>> {
   return out;
 }
 
-/** A string as compared: folded (case, width, native digits) without punctuation, symbols or spaces. */
+/**
+ * A string as compared: folded (case, width, native digits), without punctuation, symbols or
+ * spaces, except a dot, comma or minus that belongs to a number ("12.50" is not "1250", "-5" is
+ * not "5", "2026-1-12" is not "2026-11-2"; "EH9 1HL" is "eh91hl").
+ */
 function comparableText(text: string): string {
-  return foldText(text).replace(/[\p{P}\p{S}\p{Z}\s]+/gu, "");
+  return foldText(text).replace(
+    /(?<=\d)([.,-])(?=\d)|(-)(?=\d)|[\p{P}\p{S}\p{Z}\s]+/gu,
+    (_all, inNumber: string | undefined, sign: string | undefined) => inNumber ?? sign ?? "",
+  );
 }
 
 function isNumeric(value: unknown): boolean {
