@@ -1,9 +1,18 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { costOf, loadPriceTable, priceOf } from "../src/providers/pricing.js";
-import { REDACTED, redact, redactDeep, registerSecret, secretValues } from "../src/providers/redact.js";
+import {
+  forgetRegisteredSecrets,
+  REDACTED,
+  redact,
+  redactDeep,
+  registerSecret,
+  secretValues,
+} from "../src/providers/redact.js";
+
+afterEach(() => forgetRegisteredSecrets());
 
 describe("pricing", () => {
   it("loads datasets/pricing.yaml with prices for common OpenAI and Anthropic models", () => {

@@ -2,6 +2,7 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
+import { forgetRegisteredSecrets } from "../providers/redact.js";
 import { VERSION } from "../version.js";
 import { baselineCommand } from "./commands/baseline.js";
 import { calibrateCommand } from "./commands/calibrate.js";
@@ -47,6 +48,7 @@ export function buildProgram(io: CliIO): Command {
 /** Run the CLI; returns the exit code (0 ok, 1 failed gate/self-test, 2 bad input, 3 internal error). */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const program = buildProgram(io);
+  forgetRegisteredSecrets();
   try {
     await program.parseAsync(argv, { from: "user" });
     return EXIT.ok;

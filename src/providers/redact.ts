@@ -21,9 +21,15 @@ const SECRET_PATTERNS: [RegExp, string][] = [
 /**
  * Values a provider read from a variable it was told holds a secret (`apiKeyEnv`, `${env:NAME}` of an
  * HTTP bot), whatever that variable is called. Process-wide, because a key read once may turn up in
- * any later message, results line or cache entry; it only ever grows.
+ * any later message, results line or cache entry; it grows during one command and is cleared when
+ * the next begins (`forgetRegisteredSecrets`), so in-process commands (tests) do not share it.
  */
 const registered = new Set<string>();
+
+/** Start a command with no registered secrets. */
+export function forgetRegisteredSecrets(): void {
+  registered.clear();
+}
 
 /** Redacts this value from now on, wherever `redact` runs (values under 8 characters are not). */
 export function registerSecret(value: string | undefined): void {
