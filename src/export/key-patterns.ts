@@ -4,15 +4,17 @@
  * same readings the facts grader accepts. Text keys stay text (`icontains`).
  */
 
+import { FOLDED_CHARS } from "../suite/text-match.js";
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const NUMBER = /^-?\d+(?:[.,]\d+)?$/;
 /** Characters that group thousands: space, no-break spaces, dot, comma, apostrophes. */
 const GROUP = "[ .,'’\\u00a0\\u202f]";
 
-/** What the facts grader folds to ', " and - (each a list of characters). */
-const APOSTROPHES = "'`\u2018\u2019\u201a\u201b\u02bc\u02bb\u2032\u00b4\u2039\u203a";
-const QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033';
-const DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212";
+/** What the facts grader folds to ', " and - (each a list of characters), from the grader's own lists. */
+const APOSTROPHES = `'\`${FOLDED_CHARS.apostrophes}`;
+const QUOTES = `"${FOLDED_CHARS.quotes}`;
+const DASHES = `-${FOLDED_CHARS.dashes}`;
 /** A character class of the characters of a list (only "-" needs escaping in these lists). */
 const anyOf = (chars: string) => `[${chars.replace("-", "\\-")}]`;
 /** Date separators, with the dashes the facts grader folds to "-". */

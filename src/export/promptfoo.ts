@@ -2,6 +2,7 @@ import { Document, parseDocument, Scalar, visit } from "yaml";
 import { systemPrompt } from "../conversation/engine.js";
 import type { Domain } from "../suite/domain-schema.js";
 import type { LoadedScenario } from "../suite/schema.js";
+import { isIsoDate } from "../suite/text-match.js";
 import { datePattern, keyKind, keyPattern } from "./key-patterns.js";
 
 /**
@@ -128,8 +129,7 @@ function forbiddenAssertions(s: LoadedScenario): { checks: PromptfooAssertion[];
     }
     for (const phrase of entry.says ?? []) {
       // An ISO date is forbidden in every written form, as the grader reads it (findKey).
-      if (/^\d{4}-\d{2}-\d{2}$/.test(phrase.trim()))
-        checks.push({ type: "not-regex", value: datePattern(phrase.trim()), metric: "forbidden" });
+      if (isIsoDate(phrase)) checks.push({ type: "not-regex", value: datePattern(phrase.trim()), metric: "forbidden" });
       else checks.push({ type: "not-icontains", value: phrase, metric: "forbidden" });
     }
     // The grader matches patterns case-insensitively with Unicode; a plain `regex` assertion cannot say so.

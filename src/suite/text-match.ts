@@ -7,24 +7,27 @@ const DIGIT_ZEROS = [0x660, 0x6f0, 0x966, 0x9e6, 0xe50, 0xff10, 0x1040];
  * thousands and decimal separators, the Turkish dotted capital I, and format characters that are
  * dropped ("") so that they cannot hide a phrase.
  */
-const SPECIAL = new Map<number, string>([
-  // Apostrophes and single quotes: ’ ‘ ‚ ‛ ʼ ʻ ′ ´ ‹ ›
-  ...[0x2019, 0x2018, 0x201a, 0x201b, 0x2bc, 0x2bb, 0x2032, 0xb4, 0x2039, 0x203a].map((cp): [number, string] => [
-    cp,
-    "'",
-  ]),
+/** The characters folded to ', " and -, and those dropped; the promptfoo export builds its classes from them. */
+export const FOLDED_CHARS = {
+  // Apostrophes and single quotes: ’ ‘ ‚ ‛ ʼ ʻ ′ ´ ‹ › (the backtick too, in foldChar's ASCII path)
+  apostrophes: "\u2019\u2018\u201a\u201b\u02bc\u02bb\u2032\u00b4\u2039\u203a",
   // Double quotes: “ ” „ ‟ « » ″
-  ...[0x201c, 0x201d, 0x201e, 0x201f, 0xab, 0xbb, 0x2033].map((cp): [number, string] => [cp, '"']),
+  quotes: "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033",
   // Hyphens, dashes and the minus sign: ‐ ‑ ‒ – — ― − ﹘ ﹣ －
-  ...[0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xfe58, 0xfe63, 0xff0d].map((cp): [number, string] => [
-    cp,
-    "-",
-  ]),
+  dashes: "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d",
+  // Soft hyphen, zero-width space, word joiner
+  dropped: "\u00ad\u200b\u2060",
+} as const;
+
+const to = (chars: string, folded: string): [number, string][] => [...chars].map((c) => [c.codePointAt(0)!, folded]);
+const SPECIAL = new Map<number, string>([
+  ...to(FOLDED_CHARS.apostrophes, "'"),
+  ...to(FOLDED_CHARS.quotes, '"'),
+  ...to(FOLDED_CHARS.dashes, "-"),
   [0x66c, ","], // ٬ Arabic thousands separator
   [0x66b, "."], // ٫ Arabic decimal separator
   [0x130, "i"], // İ: "İ".toLowerCase() is "i" + U+0307
-  // Soft hyphen, zero-width space, word joiner
-  ...[0xad, 0x200b, 0x2060].map((cp): [number, string] => [cp, ""]),
+  ...to(FOLDED_CHARS.dropped, ""),
 ]);
 
 function isGreek(cp: number): boolean {

@@ -1,6 +1,6 @@
 import type { Domain } from "../../suite/domain-schema.js";
 import type { LoadedScenario, ReferenceStep } from "../../suite/schema.js";
-import { argMatches, findKey } from "../../suite/text-match.js";
+import { argMatches, findKey, isIsoDate } from "../../suite/text-match.js";
 
 /** Ways to break a gold reference, each aimed at the grader that must notice. */
 export const MUTATIONS = {
@@ -139,7 +139,7 @@ export function mutantsOf(s: LoadedScenario, domain: Domain): Mutant[] {
   }
   const dated = s.expect.facts
     .flatMap((f) => f.keys.flatMap((k) => (Array.isArray(k) ? [] : [k.trim()])))
-    .find((k) => /^\d{4}-\d{2}-\d{2}$/.test(k));
+    .find((k) => isIsoDate(k));
   if (dated) {
     let swapped = false;
     const mutated = ref.map((r) => {
