@@ -4,7 +4,7 @@
  * same readings the facts grader accepts. Text keys stay text (`icontains`).
  */
 
-import { FOLDED_CHARS } from "../suite/text-match.js";
+import { dateSource, FOLDED_CHARS } from "../suite/text-match.js";
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const NUMBER = /^-?\d+(?:[.,]\d+)?$/;
@@ -60,20 +60,7 @@ export function numberPattern(key: string): string {
 export function datePattern(key: string): string {
   const m = ISO_DATE.exec(key.trim());
   if (!m) throw new RangeError(`not an ISO date: ${key}`);
-  const [, y, mo, d] = m as unknown as [string, string, string, string];
-  const mm = `0?${Number(mo)}`;
-  const dd = `0?${Number(d)}`;
-  const sep = `${DATE_SEP} ?`;
-  const slash = "/ ?";
-  const year = `(?:${y}|${y.slice(2)})`;
-  const forms = [
-    `${y}${sep}${mm}${sep}${dd}`,
-    `${dd}${sep}${mm}${sep}${year}`,
-    `${mm}${slash}${dd}${slash}${year}`,
-    `${y} ?年 ?${mm} ?月 ?${dd} ?日`,
-    `${y} ?년 ?${mm} ?월 ?${dd} ?일`,
-  ];
-  return `(?<!\\d)(?:${forms.join("|")})(?!\\d)`;
+  return dateSource(m[0], DATE_SEP);
 }
 
 /**

@@ -167,19 +167,16 @@ export function isIsoDate(key: string): boolean {
 const DATE_PATTERNS = new Map<string, RegExp>();
 
 /**
- * One regular expression for the ways a date is written: 2026-12-01, 2026/12/01, 01.12.2026,
- * 01-12-2026, 1/12/26, 12/1/2026, 2026年12月1日, 2026년 12월 1일. Day-first takes `.`, `/` or `-`;
- * month-first only `/` (a dotted or dashed date is day-first: 12.09.2026 is 12 September).
+ * The regular expression source of an ISO date (YYYY-MM-DD) in the ways people write it: ISO with
+ * any separator of `separators` (a character class), day-first with them, month-first only with
+ * `/`, and the Chinese/Japanese and Korean forms; one-digit day and month and a two-digit year
+ * accepted, never inside a longer number. Shared by the facts grader and the promptfoo export.
  */
-function datePattern(key: string): RegExp | null {
-  const cached = DATE_PATTERNS.get(key);
-  if (cached) return cached;
-  const m = ISO_DATE.exec(key);
-  if (!m) return null;
-  const [, y, mo, d] = m as unknown as [string, string, string, string];
+export function dateSource(iso: string, separators: string): string {
+  const [y, mo, d] = iso.split("-") as [string, string, string];
   const mm = `0?${Number(mo)}`;
   const dd = `0?${Number(d)}`;
-  const sep = "[./\\-] ?";
+  const sep = `${separators} ?`;
   const slash = "/ ?";
   const year = `(?:${y}|${y.slice(2)})`;
   const forms = [
@@ -189,7 +186,20 @@ function datePattern(key: string): RegExp | null {
     `${y} ?年 ?${mm} ?月 ?${dd} ?日`,
     `${y} ?년 ?${mm} ?월 ?${dd} ?일`,
   ];
-  const re = new RegExp(`(?<!\\d)(?:${forms.join("|")})(?!\\d)`);
+  return `(?<!\\d)(?:${forms.join("|")})(?!\\d)`;
+}
+
+/**
+ * One regular expression for the ways a date is written: 2026-12-01, 2026/12/01, 01.12.2026,
+ * 01-12-2026, 1/12/26, 12/1/2026, 2026年12月1日, 2026년 12월 1일. Day-first takes `.`, `/` or `-`;
+ * month-first only `/` (a dotted or dashed date is day-first: 12.09.2026 is 12 September).
+ */
+function datePattern(key: string): RegExp | null {
+  const cached = DATE_PATTERNS.get(key);
+  if (cached) return cached;
+  const m = ISO_DATE.exec(key);
+  if (!m) return null;
+  const re = new RegExp(dateSource(m[0], "[./\\-]"));
   if (DATE_PATTERNS.size < 1024) DATE_PATTERNS.set(key, re);
   return re;
 }
