@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ResultsWriter } from "../src/run/results-file.js";
+import { countJudgedLines, ResultsWriter } from "../src/run/results-file.js";
 import type { ResultLine } from "../src/run/schema.js";
 
 const fileIn = () => path.join(mkdtempSync(path.join(os.tmpdir(), "sb-results-")), "results.jsonl");
@@ -33,5 +33,24 @@ describe("ResultsWriter", () => {
     writer.append(line("c"));
     writer.close();
     expect(keys(file)).toEqual(["a", "c"]);
+  });
+});
+
+describe("countJudgedLines", () => {
+  it("counts lines a judge graded, not lines with only 'not judged' placeholders", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "sb-judged-"));
+    const file = path.join(dir, "results.jsonl");
+    const grade = (grader: string, version: string) =>
+      JSON.stringify({ criterion: "rubric", kind: "judge", grader, version, pass: null, score: 0 });
+    writeFileSync(
+      file,
+      [
+        `{"key":"a","grades":[${grade("judge:openai:gpt-4.1", "1.0")}]}`,
+        `{"key":"b","grades":[${grade("judge", "none")}]}`,
+        `{"key":"c","grades":[${grade("judge-panel:a+b", "1.0")}]}`,
+        `{"key":"d","grades":[]}`,
+      ].join("\n"),
+    );
+    expect(await countJudgedLines(file)).toBe(2);
   });
 });

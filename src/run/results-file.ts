@@ -196,12 +196,14 @@ export async function storedKeys(file: string): Promise<Set<string>> {
   return keys;
 }
 
-/** Lines of a results file graded by a judge (a grade of kind "judge"), without parsing them. */
+/** Lines of a results file with a grade given by a judge (not a "not judged" placeholder), without parsing them. */
 export async function countJudgedLines(file: string): Promise<number> {
   if (!existsSync(file)) return 0;
   const rl = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Number.POSITIVE_INFINITY });
   let n = 0;
-  // Inside a JSON string the quotes would be escaped, so this only matches a grade's own field.
-  for await (const text of rl) if (text.includes('"kind":"judge"')) n++;
+  // A judge's own grades name it (`judge:<model>`, `judge-panel:…`); a "not judged" placeholder's
+  // grader is plain `judge`, and counts as in the analysis: not at all. Inside a JSON string the
+  // quotes would be escaped, so this only matches a grade's own field.
+  for await (const text of rl) if (text.includes('"grader":"judge:') || text.includes('"grader":"judge-panel:')) n++;
   return n;
 }
